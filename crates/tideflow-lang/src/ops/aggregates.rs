@@ -1,0 +1,215 @@
+//! Aggregations: operators that block on their input and emit once the subgraph's inputs are in.
+
+use proc_macro2::TokenStream;
+use quote::quote_spanned;
+
+use super::common::{emit_closure, end_tick, needs_run, persistence};
+use super::{Arity, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+
+const AT_FLUSH: Emits = Emits {
+    on_push: false,
+    on_start: false,
+    on_flush: true,
+};
+
+/// A blocking unary aggregation.
+const fn aggregate(
+    name: &'static str,
+    description: &'static str,
+    args: usize,
+    outputs: Arity,
+    persistence: PersistenceSpec,
+    type_args: Arity,
+    writer: Writer,
+) -> OperatorSpec {
+    OperatorSpec {
+        name,
+        description,
+        input_ports: PortSpec::Unnamed,
+        output_ports: PortSpec::Unnamed,
+        inputs: Arity::exactly(1),
+        outputs,
+        soft_min_inputs: 0,
+        soft_min_outputs: 0,
+        args,
+        persistence,
+        type_args,
+        blocking_inputs: &[0],
+        delay: None,
+        is_source: false,
+        emits: AT_FLUSH,
+        writer,
+    }
+}
+
+/// `let (mut init, mut fold, out) = ops::aggregates::<shaper>(in, init, fold);` plus an optional
+/// type pin `Ty<(K, A)>` from the type arguments.
+fn init_and_fold_args(cx: &OpContext, shaper: &str) -> TokenStream {
+    let (root, input, output) = (cx.root, &cx.inputs[0], &cx.outputs[0]);
+    let (init, fold) = (&cx.arg_vars[0], &cx.arg_vars[1]);
+    let (init_expr, fold_expr) = (&cx.args[0], &cx.args[1]);
+    let shaper = proc_macro2::Ident::new(shaper, cx.span);
+    let pin = keyed_type_pin(cx);
+    quote_spanned! {cx.span=>
+        let (mut #init, mut #fold, #output) = #root::ops::aggregates::#shaper(#input, #init_expr, #fold_expr);
+        #pin
+    }
+}
+
+/// `let mut f = ops::aggregates::<shaper>(in, f); let out = in;` plus an optional type pin.
+fn reducer_args(cx: &OpContext, shaper: &str) -> TokenStream {
+    let (root, input, output, arg, expr) = (
+        cx.root,
+        &cx.inputs[0],
+        &cx.outputs[0],
+        &cx.arg_vars[0],
+        &cx.args[0],
+    );
+    let shaper = proc_macro2::Ident::new(shaper, cx.span);
+    let pin = keyed_type_pin(cx);
+    quote_spanned! {cx.span=>
+        let mut #arg = #root::ops::aggregates::#shaper(#input, #expr);
+        let #output = #input;
+        #pin
+    }
+}
+
+/// `fold_keyed::<K, A>` / `reduce_keyed::<K, V>`: pins the output item type `(K, A)`.
+fn keyed_type_pin(cx: &OpContext) -> TokenStream {
+    let (root, output) = (cx.root, &cx.outputs[0]);
+    match cx.type_args.as_slice() {
+        [key] => quote_spanned!(cx.span=> let #output: #root::ops::Ty<(#key, _)> = #output;),
+        [key, value] => {
+            quote_spanned!(cx.span=> let #output: #root::ops::Ty<(#key, #value)> = #output;)
+        }
+        _ => TokenStream::new(),
+    }
+}
+
+fn new_state(cx: &OpContext, kind: &str) -> TokenStream {
+    let (root, state) = (cx.root, &cx.state);
+    let kind = proc_macro2::Ident::new(kind, cx.span);
+    let persistence = persistence(cx, 0);
+    quote_spanned!(cx.span=> let mut #state = #root::ops::aggregates::#kind::new(#persistence);)
+}
+
+fn push_with_init_and_fold(cx: &OpContext, _: usize, item: TokenStream, _: &Emit) -> TokenStream {
+    let state = &cx.state;
+    let (init, fold) = (&cx.arg_vars[0], &cx.arg_vars[1]);
+    quote_spanned!(cx.span=> #state.push(#item, &mut #init, &mut #fold);)
+}
+
+fn push_with_reducer(cx: &OpContext, _: usize, item: TokenStream, _: &Emit) -> TokenStream {
+    let (state, reducer) = (&cx.state, &cx.arg_vars[0]);
+    quote_spanned!(cx.span=> #state.push(#item, &mut #reducer);)
+}
+
+fn flush_with_init(cx: &OpContext, emit: &Emit) -> TokenStream {
+    let (state, init) = (&cx.state, &cx.arg_vars[0]);
+    let closure = emit_closure(cx, emit, 0);
+    quote_spanned!(cx.span=> #state.flush(&mut #init, #closure);)
+}
+
+fn flush(cx: &OpContext, emit: &Emit) -> TokenStream {
+    let state = &cx.state;
+    let closure = emit_closure(cx, emit, 0);
+    quote_spanned!(cx.span=> #state.flush(#closure);)
+}
+
+fn always(cx: &OpContext) -> TokenStream {
+    quote_spanned!(cx.span=> true)
+}
+
+pub(super) const OPERATORS: &[OperatorSpec] = &[
+    aggregate(
+        "fold",
+        "Folds all items into an accumulator and emits it once every tick, even with no input.",
+        2,
+        Arity::range(0, 1),
+        PersistenceSpec::ONE,
+        Arity::exactly(0),
+        Writer {
+            args: |cx| init_and_fold_args(cx, "fold_fns"),
+            state: |cx| new_state(cx, "Fold"),
+            push: Some(push_with_init_and_fold),
+            start: None,
+            flush: Some(flush_with_init),
+            tick_end: Some(end_tick),
+            needs_run: Some(always),
+        },
+    ),
+    aggregate(
+        "reduce",
+        "Combines all items into the first one and emits the result, if there is one.",
+        1,
+        Arity::range(0, 1),
+        PersistenceSpec::ONE,
+        Arity::exactly(0),
+        Writer {
+            args: |cx| reducer_args(cx, "reduce_fn"),
+            state: |cx| new_state(cx, "Reduce"),
+            push: Some(push_with_reducer),
+            start: None,
+            flush: Some(flush),
+            tick_end: Some(end_tick),
+            needs_run: Some(needs_run),
+        },
+    ),
+    aggregate(
+        "fold_keyed",
+        "Groups `(K, V)` items by key and folds each group; emits `(K, A)` per group.",
+        2,
+        Arity::exactly(1),
+        PersistenceSpec::ONE,
+        Arity::range(0, 2),
+        Writer {
+            args: |cx| init_and_fold_args(cx, "fold_keyed_fns"),
+            state: |cx| new_state(cx, "FoldKeyed"),
+            push: Some(push_with_init_and_fold),
+            start: None,
+            flush: Some(flush),
+            tick_end: Some(end_tick),
+            needs_run: Some(needs_run),
+        },
+    ),
+    aggregate(
+        "reduce_keyed",
+        "Groups `(K, V)` items by key and reduces each group; emits `(K, V)` per group.",
+        1,
+        Arity::exactly(1),
+        PersistenceSpec::ONE,
+        Arity::range(0, 2),
+        Writer {
+            args: |cx| reducer_args(cx, "reduce_keyed_fn"),
+            state: |cx| new_state(cx, "ReduceKeyed"),
+            push: Some(push_with_reducer),
+            start: None,
+            flush: Some(flush),
+            tick_end: Some(end_tick),
+            needs_run: Some(needs_run),
+        },
+    ),
+    aggregate(
+        "sort",
+        "Emits this tick's items in sorted order.",
+        0,
+        Arity::exactly(1),
+        PersistenceSpec::NONE,
+        Arity::exactly(0),
+        Writer {
+            args: super::common::same_type,
+            state: |cx| {
+                let (root, state, input) = (cx.root, &cx.state, &cx.inputs[0]);
+                quote_spanned!(cx.span=> let mut #state = #root::ops::aggregates::Sort::new(#input);)
+            },
+            push: Some(|cx, _, item, _| {
+                let state = &cx.state;
+                quote_spanned!(cx.span=> #state.push(#item);)
+            }),
+            start: None,
+            flush: Some(flush),
+            tick_end: None,
+            needs_run: None,
+        },
+    ),
+];

@@ -1,0 +1,315 @@
+//! The operator table: one [`OperatorSpec`] per operator, grouped by family.
+//!
+//! A spec is data (ports, arities, argument count, persistence and type-argument ranges, blocking
+//! and delay inputs) plus a [`Writer`]: small functions that generate the calls into the runtime's
+//! operator library (`tideflow::ops`). Validation, partitioning and code generation read specs;
+//! none of them special-cases an operator by name. Adding an operator means adding one spec to its
+//! family's file.
+
+use proc_macro2::{Ident, Span, TokenStream};
+
+use crate::parse::Port;
+
+mod aggregates;
+mod elementwise;
+mod joins;
+mod sinks;
+mod sources;
+mod time;
+
+/// Which ports an operator has on one side.
+#[derive(Debug, Clone, Copy)]
+pub enum PortSpec {
+    /// Unnamed ports only (`a -> map(...)`); the arity range says how many.
+    Unnamed,
+    /// Exactly these named or numbered ports, e.g. `["0", "1"]` for `join`, `["pos", "neg"]`.
+    Fixed(&'static [&'static str]),
+    /// Any number of ports, named or not (`union`, `tee`).
+    Variadic,
+}
+
+/// An inclusive range of counts; `max: None` means unbounded.
+#[derive(Debug, Clone, Copy)]
+pub struct Arity {
+    /// Fewest allowed.
+    pub min: usize,
+    /// Most allowed.
+    pub max: Option<usize>,
+}
+
+impl Arity {
+    /// Exactly `n`.
+    pub const fn exactly(n: usize) -> Self {
+        Self { min: n, max: Some(n) }
+    }
+
+    /// From `min` to `max`.
+    pub const fn range(min: usize, max: usize) -> Self {
+        Self {
+            min,
+            max: Some(max),
+        }
+    }
+
+    /// At least `min`.
+    pub const fn at_least(min: usize) -> Self {
+        Self { min, max: None }
+    }
+
+    /// Whether `n` is allowed.
+    pub fn contains(&self, n: usize) -> bool {
+        n >= self.min && self.max.is_none_or(|max| n <= max)
+    }
+
+    /// Human description, e.g. `exactly 1`, `0 to 1`, `at least 2`.
+    pub fn describe(&self) -> String {
+        match self.max {
+            Some(max) if max == self.min => format!("exactly {max}"),
+            Some(max) => format!("{} to {max}", self.min),
+            None => format!("at least {}", self.min),
+        }
+    }
+}
+
+/// A delay on an operator's input: data crosses into the next tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delay {
+    /// `defer_tick()`: pending data makes the flow run another tick.
+    Tick,
+    /// `defer_tick_lazy()`: pending data waits for a tick that happens anyway.
+    TickLazy,
+}
+
+/// Persistence lifetimes an operator accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct PersistenceSpec {
+    /// How many lifetimes the operator has (0: none accepted; 2: one per input port).
+    pub slots: usize,
+    /// Only `'static` is allowed (`persist`).
+    pub static_only: bool,
+}
+
+impl PersistenceSpec {
+    /// No persistence arguments.
+    pub const NONE: Self = Self {
+        slots: 0,
+        static_only: false,
+    };
+    /// One lifetime, `'tick` by default.
+    pub const ONE: Self = Self {
+        slots: 1,
+        static_only: false,
+    };
+    /// One lifetime per input of a binary operator; one given applies to both.
+    pub const TWO: Self = Self {
+        slots: 2,
+        static_only: false,
+    };
+}
+
+/// Which code phases of an operator emit items (for fusion: how many places call downstream).
+#[derive(Debug, Clone, Copy)]
+pub struct Emits {
+    /// Its per-item step emits (map: yes; fold: no).
+    pub on_push: bool,
+    /// It emits at the start of a subgraph run (sources, `'static` replays).
+    pub on_start: bool,
+    /// It emits after all inputs were pushed (blocking operators).
+    pub on_flush: bool,
+}
+
+/// Everything the generator knows about one operator instance, handed to its [`Writer`].
+pub struct OpContext<'a> {
+    /// Path of the runtime crate, `::tideflow`.
+    pub root: &'a TokenStream,
+    /// The operator's span; generated code is spanned here so type errors point at it.
+    pub span: Span,
+    /// Identifier of this operator's state variable.
+    pub state: Ident,
+    /// Identifiers bound to this operator's evaluated arguments: `args[i]` is in `arg_vars[i]`.
+    pub arg_vars: Vec<Ident>,
+    /// The arguments' expressions (with `#references` already replaced by accessors).
+    pub args: Vec<TokenStream>,
+    /// Type witnesses of the inputs, by input index.
+    pub inputs: Vec<Ident>,
+    /// Type witnesses to define for the outputs, by output index.
+    pub outputs: Vec<Ident>,
+    /// Persistence per slot, as runtime values (`::tideflow::ops::Persistence::Tick`).
+    pub persistence: Vec<TokenStream>,
+    /// Type arguments.
+    pub type_args: Vec<syn::Type>,
+    /// Number of connected outputs (for `tee`).
+    pub output_count: usize,
+}
+
+/// Generates the code to emit one item on output `index`: `emit(index, item_expression)`.
+pub type Emit<'a> = dyn Fn(usize, TokenStream) -> TokenStream + 'a;
+
+/// The code-generation functions of one operator.
+#[derive(Clone, Copy)]
+pub struct Writer {
+    /// Binds `arg_vars` (and output witnesses, when the arguments decide them). Runs once when
+    /// the flow is built, or at every run if the arguments use `context` or `#references`.
+    pub args: fn(&OpContext) -> TokenStream,
+    /// Creates the state (once, when the flow is built) and defines any output witness `args`
+    /// did not.
+    pub state: fn(&OpContext) -> TokenStream,
+    /// Handles one item arriving on input `index`.
+    pub push: Option<fn(&OpContext, usize, TokenStream, &Emit) -> TokenStream>,
+    /// Emits at the start of a run (sources, replays).
+    pub start: Option<fn(&OpContext, &Emit) -> TokenStream>,
+    /// Emits after all inputs were pushed (blocking operators, sinks flushing).
+    pub flush: Option<fn(&OpContext, &Emit) -> TokenStream>,
+    /// Resets `'tick` state at the end of every tick.
+    pub tick_end: Option<fn(&OpContext) -> TokenStream>,
+    /// A `bool` expression: the operator has work even without input this run.
+    pub needs_run: Option<fn(&OpContext) -> TokenStream>,
+}
+
+/// The static description of one operator.
+#[derive(Debug)]
+pub struct OperatorSpec {
+    /// Name as written in flows.
+    pub name: &'static str,
+    /// One-line description.
+    pub description: &'static str,
+    /// Input ports.
+    pub input_ports: PortSpec,
+    /// Output ports.
+    pub output_ports: PortSpec,
+    /// Allowed number of input edges.
+    pub inputs: Arity,
+    /// Allowed number of output edges.
+    pub outputs: Arity,
+    /// Fewer inputs than this is allowed but warned about (`union` with one input).
+    pub soft_min_inputs: usize,
+    /// Fewer outputs than this is allowed but warned about (`tee` with one output).
+    pub soft_min_outputs: usize,
+    /// Number of arguments.
+    pub args: usize,
+    /// Persistence lifetimes.
+    pub persistence: PersistenceSpec,
+    /// Allowed number of type arguments.
+    pub type_args: Arity,
+    /// Input indices that block: they need their whole input for the tick before emitting.
+    pub blocking_inputs: &'static [usize],
+    /// A delay on the (single) input.
+    pub delay: Option<Delay>,
+    /// Produces items without input (a source); must be at the start of a pipeline.
+    pub is_source: bool,
+    /// Which phases emit.
+    pub emits: Emits,
+    /// Code generation.
+    pub writer: Writer,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Writer")
+    }
+}
+
+impl OperatorSpec {
+    /// Index of the input that `port` selects, if the operator has it.
+    pub fn input_index(&self, port: Option<&Port>) -> Option<usize> {
+        port_index(self.input_ports, port)
+    }
+
+    /// Index of the output that `port` selects, if the operator has it.
+    pub fn output_index(&self, port: Option<&Port>) -> Option<usize> {
+        port_index(self.output_ports, port)
+    }
+
+    /// Whether input `index` is blocking.
+    pub fn is_blocking_input(&self, index: usize) -> bool {
+        self.blocking_inputs.contains(&index)
+    }
+}
+
+fn port_index(spec: PortSpec, port: Option<&Port>) -> Option<usize> {
+    match (spec, port) {
+        (PortSpec::Unnamed, None) => Some(0),
+        (PortSpec::Unnamed, Some(_)) => None,
+        (PortSpec::Variadic, _) => Some(0),
+        (PortSpec::Fixed(names), Some(port)) => {
+            let text = port.to_string();
+            names.iter().position(|name| *name == text)
+        }
+        (PortSpec::Fixed(_), None) => None,
+    }
+}
+
+/// Every operator, in catalogue order.
+pub fn all_operators() -> impl Iterator<Item = &'static OperatorSpec> {
+    sources::OPERATORS
+        .iter()
+        .chain(elementwise::OPERATORS)
+        .chain(joins::OPERATORS)
+        .chain(aggregates::OPERATORS)
+        .chain(time::OPERATORS)
+        .chain(sinks::OPERATORS)
+}
+
+/// The spec of the operator called `name`.
+pub fn find_operator(name: &str) -> Option<&'static OperatorSpec> {
+    all_operators().find(|spec| spec.name == name)
+}
+
+/// Names of all operators and pseudo-operators, for suggestions.
+pub fn operator_names() -> impl Iterator<Item = &'static str> {
+    all_operators()
+        .map(|spec| spec.name)
+        .chain(["handoff", "singleton", "optional"])
+}
+
+/// Writer pieces shared by many operators.
+pub(crate) mod common {
+    use proc_macro2::TokenStream;
+    use quote::quote_spanned;
+
+    use super::OpContext;
+
+    /// No arguments to bind.
+    pub fn no_args(_: &OpContext) -> TokenStream {
+        TokenStream::new()
+    }
+
+    /// Output 0 has the same item type as input 0.
+    pub fn same_type(cx: &OpContext) -> TokenStream {
+        let (input, output) = (&cx.inputs[0], &cx.outputs[0]);
+        quote_spanned!(cx.span=> let #output = #input;)
+    }
+
+    /// The state holds nothing and outputs are already defined by the argument shaper.
+    pub fn no_state(_: &OpContext) -> TokenStream {
+        TokenStream::new()
+    }
+
+    /// `state.end_tick()`.
+    pub fn end_tick(cx: &OpContext) -> TokenStream {
+        let state = &cx.state;
+        quote_spanned!(cx.span=> #state.end_tick();)
+    }
+
+    /// `state.needs_run()`.
+    pub fn needs_run(cx: &OpContext) -> TokenStream {
+        let state = &cx.state;
+        quote_spanned!(cx.span=> #state.needs_run())
+    }
+
+    /// A closure `|item| <emit output 0>` for library calls that take an emit function.
+    pub fn emit_closure(
+        cx: &OpContext,
+        emit: &super::Emit,
+        output: usize,
+    ) -> TokenStream {
+        let item = proc_macro2::Ident::new("__item", cx.span);
+        let body = emit(output, quote::quote!(#item));
+        quote_spanned!(cx.span=> |#item| { #body })
+    }
+
+    /// The persistence for slot `index`.
+    pub fn persistence<'c>(cx: &'c OpContext, index: usize) -> &'c TokenStream {
+        &cx.persistence[index.min(cx.persistence.len().saturating_sub(1))]
+    }
+}

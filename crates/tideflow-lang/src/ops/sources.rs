@@ -1,0 +1,125 @@
+//! Sources: operators with no input that produce items at the start of a subgraph run.
+
+use proc_macro2::TokenStream;
+use quote::quote_spanned;
+
+use super::common::{emit_closure, no_state};
+use super::{Arity, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+
+const SOURCE_EMITS: Emits = Emits {
+    on_push: false,
+    on_start: true,
+    on_flush: false,
+};
+
+/// A source whose state is `ops::sources::<Type>::new(<args>)`.
+const fn source(
+    name: &'static str,
+    description: &'static str,
+    args: usize,
+    args_writer: fn(&OpContext) -> TokenStream,
+    start: fn(&OpContext, &Emit) -> TokenStream,
+    needs_run: fn(&OpContext) -> TokenStream,
+) -> OperatorSpec {
+    OperatorSpec {
+        name,
+        description,
+        input_ports: PortSpec::Unnamed,
+        output_ports: PortSpec::Unnamed,
+        inputs: Arity::exactly(0),
+        outputs: Arity::exactly(1),
+        soft_min_inputs: 0,
+        soft_min_outputs: 0,
+        args,
+        persistence: PersistenceSpec::NONE,
+        type_args: Arity::exactly(0),
+        blocking_inputs: &[],
+        delay: None,
+        is_source: true,
+        emits: SOURCE_EMITS,
+        writer: Writer {
+            args: args_writer,
+            state: no_state,
+            push: None,
+            start: Some(start),
+            flush: None,
+            tick_end: None,
+            needs_run: Some(needs_run),
+        },
+    }
+}
+
+/// `let mut state = ops::sources::<kind>::new(args...); let out = state.output();`
+fn new_source(cx: &OpContext, kind: &str) -> TokenStream {
+    let (root, state, output) = (cx.root, &cx.state, &cx.outputs[0]);
+    let kind = proc_macro2::Ident::new(kind, cx.span);
+    let args = &cx.args;
+    quote_spanned! {cx.span=>
+        let mut #state = #root::ops::sources::#kind::new(#(#args),*);
+        let #output = #state.output();
+    }
+}
+
+fn run_plain(cx: &OpContext, emit: &Emit) -> TokenStream {
+    let state = &cx.state;
+    let closure = emit_closure(cx, emit, 0);
+    quote_spanned!(cx.span=> #state.run(#closure);)
+}
+
+fn run_with_context(cx: &OpContext, emit: &Emit) -> TokenStream {
+    let state = &cx.state;
+    let closure = emit_closure(cx, emit, 0);
+    quote_spanned!(cx.span=> #state.run(context, #closure);)
+}
+
+fn has_work(cx: &OpContext) -> TokenStream {
+    let state = &cx.state;
+    quote_spanned!(cx.span=> #state.has_work())
+}
+
+fn always(cx: &OpContext) -> TokenStream {
+    quote_spanned!(cx.span=> true)
+}
+
+pub(super) const OPERATORS: &[OperatorSpec] = &[
+    source(
+        "source_iter",
+        "Emits every item of an `IntoIterator` in the first tick.",
+        1,
+        |cx| new_source(cx, "SourceIter"),
+        run_plain,
+        has_work,
+    ),
+    source(
+        "source_stream",
+        "Emits the items of a `Stream` that are ready; a wake of the stream schedules a tick.",
+        1,
+        |cx| new_source(cx, "SourceStream"),
+        run_with_context,
+        always,
+    ),
+    source(
+        "source_interval",
+        "Emits `()` each time a period elapses (needs a tokio runtime).",
+        1,
+        |cx| new_source(cx, "SourceInterval"),
+        run_with_context,
+        always,
+    ),
+    source(
+        "initialize",
+        "Emits a single `()` in the first tick.",
+        0,
+        |cx| new_source(cx, "Initialize"),
+        run_plain,
+        has_work,
+    ),
+    source(
+        "spin",
+        "Emits `()` every tick and asks for another tick: a busy loop.",
+        0,
+        |cx| new_source(cx, "Spin"),
+        run_with_context,
+        always,
+    ),
+];

@@ -1,0 +1,112 @@
+//! Operators about time: persistence across ticks and deferral to the next tick.
+
+use proc_macro2::TokenStream;
+use quote::quote_spanned;
+
+use super::common::{emit_closure, end_tick, needs_run, same_type};
+use super::{Arity, Delay, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+
+/// `defer_tick()` / `defer_tick_lazy()`: its input edge is a double buffer, so the node itself
+/// only passes items on, in the next tick.
+const fn defer(name: &'static str, description: &'static str, delay: Delay) -> OperatorSpec {
+    OperatorSpec {
+        name,
+        description,
+        input_ports: PortSpec::Unnamed,
+        output_ports: PortSpec::Unnamed,
+        inputs: Arity::exactly(1),
+        outputs: Arity::exactly(1),
+        soft_min_inputs: 0,
+        soft_min_outputs: 0,
+        args: 0,
+        persistence: PersistenceSpec::NONE,
+        type_args: Arity::range(0, 1),
+        blocking_inputs: &[],
+        delay: Some(delay),
+        is_source: false,
+        emits: Emits {
+            on_push: true,
+            on_start: false,
+            on_flush: false,
+        },
+        writer: Writer {
+            args: typed_pass_through,
+            state: super::common::no_state,
+            push: Some(|_, _, item, emit| emit(0, item)),
+            start: None,
+            flush: None,
+            tick_end: None,
+            needs_run: None,
+        },
+    }
+}
+
+/// Output of the input's type, pinned by an optional type argument.
+fn typed_pass_through(cx: &OpContext) -> TokenStream {
+    let (root, input, output) = (cx.root, &cx.inputs[0], &cx.outputs[0]);
+    match cx.type_args.first() {
+        Some(ty) => quote_spanned!(cx.span=> let #output: #root::ops::Ty<#ty> = #input;),
+        None => same_type(cx),
+    }
+}
+
+fn persist_push(cx: &OpContext, _: usize, item: TokenStream, emit: &Emit) -> TokenStream {
+    let state = &cx.state;
+    let closure = emit_closure(cx, emit, 0);
+    quote_spanned!(cx.span=> #state.push(#item, #closure);)
+}
+
+fn persist_replay(cx: &OpContext, emit: &Emit) -> TokenStream {
+    let state = &cx.state;
+    let closure = emit_closure(cx, emit, 0);
+    quote_spanned!(cx.span=> #state.replay(#closure);)
+}
+
+pub(super) const OPERATORS: &[OperatorSpec] = &[
+    OperatorSpec {
+        name: "persist",
+        description: "Stores every item and emits the whole history every tick (`'static` only).",
+        input_ports: PortSpec::Unnamed,
+        output_ports: PortSpec::Unnamed,
+        inputs: Arity::exactly(1),
+        outputs: Arity::exactly(1),
+        soft_min_inputs: 0,
+        soft_min_outputs: 0,
+        args: 0,
+        persistence: PersistenceSpec {
+            slots: 1,
+            static_only: true,
+        },
+        type_args: Arity::range(0, 1),
+        blocking_inputs: &[],
+        delay: None,
+        is_source: false,
+        emits: Emits {
+            on_push: true,
+            on_start: true,
+            on_flush: false,
+        },
+        writer: Writer {
+            args: typed_pass_through,
+            state: |cx| {
+                let (root, state, input) = (cx.root, &cx.state, &cx.inputs[0]);
+                quote_spanned!(cx.span=> let mut #state = #root::ops::persist::Persist::new(#input);)
+            },
+            push: Some(persist_push),
+            start: Some(persist_replay),
+            flush: None,
+            tick_end: Some(end_tick),
+            needs_run: Some(needs_run),
+        },
+    },
+    defer(
+        "defer_tick",
+        "Delays items to the next tick; pending items make the flow run that tick.",
+        Delay::Tick,
+    ),
+    defer(
+        "defer_tick_lazy",
+        "Delays items to the next tick, without causing one.",
+        Delay::TickLazy,
+    ),
+];

@@ -1,0 +1,581 @@
+//! Drawing flow graphs: a [`GraphView`] rendered as Mermaid, Graphviz DOT or JSON.
+//!
+//! Both drawings show the same things:
+//!
+//! * every node as `id: label`, or `id: varname = label` when the user bound it to a name;
+//! * operators shaped by their role in a partitioned graph: roots (a source, or the first operator
+//!   after a buffer) as yellow parallelograms/houses, junctions (`union`, `join`, ...) as blue
+//!   inverted trapezoids, inline operators as plain boxes;
+//! * buffers as grey cylinders/parallelograms, `defer_tick` buffers as red hexagons, and
+//!   `handoff`/`singleton`/`optional` nodes as green rounded boxes;
+//! * edges with their ports as `src→dst`; delay edges dashed, red and labelled `defer`; blocking
+//!   edges thick; `#name` reference edges dotted and blue;
+//! * subgraphs as clusters around their operators (buffers stay outside), and fixpoint components
+//!   as dashed clusters around their subgraphs. An unpartitioned graph is drawn flat.
+//!
+//! The output is deterministic (nodes in id order, edges in insertion order), so it can be
+//! snapshot-tested. JSON is the view itself, pretty-printed, and reads back with
+//! [`GraphView::from_json`].
+
+mod dot;
+mod from_graph;
+mod mermaid;
+mod view;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+pub use from_graph::{flat_view, partitioned_view};
+pub use view::*;
+
+/// A text format a [`GraphView`] renders to; see [`GraphView::render`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GraphFormat {
+    /// A Mermaid flowchart (paste into mermaid.live or a Markdown code block).
+    Mermaid,
+    /// A Graphviz DOT digraph (render with `dot -Tsvg`).
+    Dot,
+    /// The [`GraphView`] itself as pretty-printed JSON.
+    Json,
+}
+
+impl GraphFormat {
+    /// Every format, in the order error messages list them.
+    pub const ALL: [GraphFormat; 3] = [GraphFormat::Mermaid, GraphFormat::Dot, GraphFormat::Json];
+
+    /// The lowercase name [`FromStr`] accepts and [`Display`](fmt::Display) prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            GraphFormat::Mermaid => "mermaid",
+            GraphFormat::Dot => "dot",
+            GraphFormat::Json => "json",
+        }
+    }
+}
+
+impl fmt::Display for GraphFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for GraphFormat {
+    type Err = ParseGraphFormatError;
+
+    /// Parses `mermaid`, `dot` or `json`, ignoring ASCII case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        GraphFormat::ALL
+            .into_iter()
+            .find(|format| format.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| ParseGraphFormatError {
+                input: s.to_owned(),
+            })
+    }
+}
+
+/// The error [`GraphFormat::from_str`] returns for a name that is not a format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseGraphFormatError {
+    input: String,
+}
+
+impl fmt::Display for ParseGraphFormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = GraphFormat::ALL
+            .iter()
+            .map(|format| format.name())
+            .collect();
+        write!(
+            f,
+            "unknown graph format `{}`: expected one of {}",
+            self.input,
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for ParseGraphFormatError {}
+
+impl GraphView {
+    /// Renders the graph as a Mermaid flowchart.
+    pub fn to_mermaid(&self) -> String {
+        mermaid::render(self)
+    }
+
+    /// Renders the graph as a Graphviz DOT digraph.
+    pub fn to_dot(&self) -> String {
+        dot::render(self)
+    }
+
+    /// Serializes the graph as pretty-printed JSON; [`GraphView::from_json`] reads it back.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    /// Reads a graph written by [`GraphView::to_json`].
+    pub fn from_json(json: &str) -> Result<GraphView, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    /// Renders the graph in `format`.
+    pub fn render(&self, format: GraphFormat) -> String {
+        match format {
+            GraphFormat::Mermaid => self.to_mermaid(),
+            GraphFormat::Dot => self.to_dot(),
+            GraphFormat::Json => self.to_json(),
+        }
+    }
+}
+
+/// The text drawn inside a node: `id: label` or `id: varname = label` (the node's name when it
+/// has no label).
+fn node_text(node: &NodeView) -> String {
+    let body = if node.label.is_empty() {
+        &node.name
+    } else {
+        &node.label
+    };
+    match &node.varname {
+        Some(varname) => format!("{}: {varname} = {body}", node.id),
+        None => format!("{}: {body}", node.id),
+    }
+}
+
+/// The text drawn on an edge: its ports as `src→dst`, and `defer` on delay edges.
+fn edge_text(edge: &EdgeView) -> Option<String> {
+    let ports = match (&edge.src_port, &edge.dst_port) {
+        (None, None) => None,
+        (src, dst) => Some(format!(
+            "{}→{}",
+            src.as_deref().unwrap_or(""),
+            dst.as_deref().unwrap_or("")
+        )),
+    };
+    match (edge.kind, ports) {
+        (EdgeKind::Delay, Some(ports)) => Some(format!("defer {ports}")),
+        (EdgeKind::Delay, None) => Some("defer".to_owned()),
+        (_, ports) => ports,
+    }
+}
+
+/// Output text built line by line, indented four spaces per level.
+#[derive(Default)]
+struct Lines {
+    out: String,
+}
+
+impl Lines {
+    fn line(&mut self, depth: usize, text: &str) {
+        for _ in 0..depth {
+            self.out.push_str("    ");
+        }
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+}
+
+/// How the nodes of a view nest into clusters, resolved once for both renderers.
+struct Layout<'a> {
+    /// Top-level clusters, in schedule order.
+    clusters: Vec<Cluster<'a>>,
+    /// Nodes outside every subgraph (buffers always are), in id order.
+    loose: Vec<&'a NodeView>,
+}
+
+/// A top-level cluster of a [`Layout`].
+enum Cluster<'a> {
+    /// A fixpoint component with its subgraphs in schedule order.
+    Component(usize, Vec<SubgraphCluster<'a>>),
+    /// A subgraph that belongs to no component.
+    Subgraph(SubgraphCluster<'a>),
+}
+
+/// A subgraph of a [`Layout`] with its nodes in id order.
+struct SubgraphCluster<'a> {
+    id: usize,
+    nodes: Vec<&'a NodeView>,
+}
+
+impl<'a> Layout<'a> {
+    /// Resolves membership from both directions: a subgraph's node list (first listing wins) or
+    /// else a node's own `subgraph`; a component's subgraph list or else a subgraph's own
+    /// `component`. Empty subgraphs and components are left out; so are dangling ids.
+    fn new(view: &'a GraphView) -> Self {
+        let mut subgraphs: Vec<&SubgraphView> = view.subgraphs.iter().collect();
+        subgraphs.sort_by_key(|subgraph| subgraph.id);
+        let mut components: Vec<&ComponentView> = view.components.iter().collect();
+        components.sort_by_key(|component| component.id);
+        let mut nodes: Vec<&NodeView> = view.nodes.iter().collect();
+        nodes.sort_by_key(|node| node.id);
+
+        let subgraph_ids: BTreeSet<usize> = subgraphs.iter().map(|s| s.id).collect();
+        let component_ids: BTreeSet<usize> = components.iter().map(|c| c.id).collect();
+
+        let mut node_owner: BTreeMap<usize, usize> = BTreeMap::new();
+        for subgraph in &subgraphs {
+            for &node in &subgraph.nodes {
+                node_owner.entry(node).or_insert(subgraph.id);
+            }
+        }
+        let mut members: BTreeMap<usize, Vec<&NodeView>> = BTreeMap::new();
+        let mut loose = Vec::new();
+        for node in nodes {
+            let owner = node_owner.get(&node.id).copied().or(node
+                .subgraph
+                .filter(|subgraph| subgraph_ids.contains(subgraph)));
+            match owner {
+                Some(subgraph)
+                    if !matches!(node.kind, NodeKind::Buffer | NodeKind::DeferBuffer) =>
+                {
+                    members.entry(subgraph).or_default().push(node);
+                }
+                _ => loose.push(node),
+            }
+        }
+
+        let mut subgraph_owner: BTreeMap<usize, usize> = BTreeMap::new();
+        for component in &components {
+            for &subgraph in &component.subgraphs {
+                if subgraph_ids.contains(&subgraph) {
+                    subgraph_owner.entry(subgraph).or_insert(component.id);
+                }
+            }
+        }
+        for subgraph in &subgraphs {
+            if let Some(component) = subgraph.component.filter(|c| component_ids.contains(c)) {
+                subgraph_owner.entry(subgraph.id).or_insert(component);
+            }
+        }
+
+        let mut clusters = Vec::new();
+        let mut drawn_components = BTreeSet::new();
+        for (&id, _) in members.iter() {
+            match subgraph_owner.get(&id) {
+                None => clusters.push(Cluster::Subgraph(SubgraphCluster::of(id, &members))),
+                Some(&component) => {
+                    if drawn_components.insert(component) {
+                        let inner = members
+                            .keys()
+                            .filter(|sg| subgraph_owner.get(sg) == Some(&component))
+                            .map(|&sg| SubgraphCluster::of(sg, &members))
+                            .collect();
+                        clusters.push(Cluster::Component(component, inner));
+                    }
+                }
+            }
+        }
+        Layout { clusters, loose }
+    }
+}
+
+impl<'a> SubgraphCluster<'a> {
+    fn of(id: usize, members: &BTreeMap<usize, Vec<&'a NodeView>>) -> Self {
+        let nodes = members.get(&id).cloned().unwrap_or_default();
+        SubgraphCluster { id, nodes }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: usize, kind: NodeKind, label: &str, varname: Option<&str>) -> NodeView {
+        let name = label.split('(').next().unwrap_or(label).to_owned();
+        let varname = varname.map(str::to_owned);
+        let label = label.to_owned();
+        let (subgraph, role) = (None, None);
+        NodeView {
+            id,
+            kind,
+            name,
+            label,
+            varname,
+            subgraph,
+            role,
+        }
+    }
+
+    fn op(id: usize, label: &str, varname: Option<&str>, sg: usize, role: NodeRole) -> NodeView {
+        let (subgraph, role) = (Some(sg), Some(role));
+        NodeView {
+            subgraph,
+            role,
+            ..node(id, NodeKind::Operator, label, varname)
+        }
+    }
+
+    fn edge(src: usize, src_port: &str, dst: usize, dst_port: &str, kind: EdgeKind) -> EdgeView {
+        let port = |port: &str| (!port.is_empty()).then(|| port.to_owned());
+        let (src_port, dst_port) = (port(src_port), port(dst_port));
+        EdgeView {
+            src,
+            src_port,
+            dst,
+            dst_port,
+            kind,
+        }
+    }
+
+    /// `source_iter(0..3) -> incr = map(|x| x + 1) -> for_each(drop)`, unpartitioned.
+    fn chain() -> GraphView {
+        let nodes = vec![
+            node(0, NodeKind::Operator, "source_iter(0..3)", None),
+            node(1, NodeKind::Operator, "map(|x| x + 1)", Some("incr")),
+            node(2, NodeKind::Operator, "for_each(drop)", None),
+        ];
+        let edges = vec![
+            edge(0, "", 1, "", EdgeKind::Data),
+            edge(1, "", 2, "", EdgeKind::Data),
+        ];
+        GraphView {
+            nodes,
+            edges,
+            ..GraphView::default()
+        }
+    }
+
+    /// Subgraph 0 folds a source; subgraph 1 unions it with its own output (through a buffer, so
+    /// it is fixpoint component 0) and with last tick's (through a defer buffer).
+    fn partitioned() -> GraphView {
+        use {EdgeKind::*, NodeKind::*};
+        let nodes = vec![
+            op(0, "source_iter(0..3)", None, 0, NodeRole::Root),
+            op(
+                1,
+                "fold(|| 0, |a, x| *a += x + #total)",
+                None,
+                0,
+                NodeRole::Inline,
+            ),
+            op(2, "union()", Some("all"), 1, NodeRole::Junction),
+            op(3, "tee()", None, 1, NodeRole::Inline),
+            node(4, Buffer, "buffer", None),
+            node(5, Buffer, "buffer", None),
+            node(6, DeferBuffer, "defer_tick()", None),
+            node(7, Singleton, "singleton()", Some("total")),
+        ];
+        let edges = vec![
+            edge(0, "", 1, "", Blocking),
+            edge(1, "", 4, "", Data),
+            edge(4, "", 2, "0", Data),
+            edge(2, "", 3, "", Data),
+            edge(3, "0", 5, "", Data),
+            edge(5, "", 2, "1", Data),
+            edge(3, "1", 6, "", Delay),
+            edge(6, "", 2, "2", Data),
+            edge(7, "", 1, "", Reference),
+        ];
+        let subgraphs = vec![
+            SubgraphView {
+                id: 0,
+                nodes: vec![0, 1],
+                component: None,
+            },
+            SubgraphView {
+                id: 1,
+                nodes: vec![2, 3],
+                component: Some(0),
+            },
+        ];
+        let components = vec![ComponentView {
+            id: 0,
+            subgraphs: vec![1],
+        }];
+        GraphView {
+            nodes,
+            edges,
+            subgraphs,
+            components,
+        }
+    }
+
+    /// Labels full of characters both formats treat specially.
+    fn tricky() -> GraphView {
+        let filter = "filter(|x| x > &\"a\\n\" && x.len() < 3 /* #{x} `|` */)\n    -> map(|x| x)";
+        let mut handoff = node(2, NodeKind::Handoff, "", None);
+        handoff.name = "handoff".to_owned();
+        let nodes = vec![
+            node(
+                0,
+                NodeKind::Operator,
+                "source_iter([\"a\", \"b\"])",
+                Some("words"),
+            ),
+            node(1, NodeKind::Operator, filter, None),
+            handoff,
+        ];
+        let edges = vec![
+            edge(0, "ok", 1, "", EdgeKind::Data),
+            edge(1, "", 2, "in", EdgeKind::Data),
+        ];
+        GraphView {
+            nodes,
+            edges,
+            ..GraphView::default()
+        }
+    }
+
+    #[test]
+    fn flat_chain() {
+        let mermaid = r##"flowchart TD
+    classDef op fill:#ffffff,stroke:#333333
+    n0["0: source_iter(0..3)"]:::op
+    n1["1: incr = map(|x| x + 1)"]:::op
+    n2["2: for_each(drop)"]:::op
+    n0 --> n1
+    n1 --> n2
+"##;
+        let dot = r##"digraph flow {
+    node [fontname="monospace", style=filled, fillcolor="#ffffff"];
+    edge [fontname="monospace"];
+    n0 [label="0: source_iter(0..3)", shape=box];
+    n1 [label="1: incr = map(|x| x + 1)", shape=box];
+    n2 [label="2: for_each(drop)", shape=box];
+    n0 -> n1;
+    n1 -> n2;
+}
+"##;
+        assert_eq!(chain().to_mermaid(), mermaid);
+        assert_eq!(chain().to_dot(), dot);
+    }
+
+    #[test]
+    fn partitioned_graph() {
+        let mermaid = r##"flowchart TD
+    classDef op fill:#ffffff,stroke:#333333
+    classDef root fill:#fff2b3,stroke:#b38f00
+    classDef junction fill:#cfe2ff,stroke:#3366cc
+    classDef buffer fill:#e6e6e6,stroke:#666666
+    classDef defer fill:#ffb3b3,stroke:#cc0000
+    classDef state fill:#d9f2d9,stroke:#339933
+    subgraph sg_0 ["subgraph 0"]
+        n0[/"0: source_iter(0..3)"/]:::root
+        n1["1: fold(|| 0, |a, x| *a += x + #35;total)"]:::op
+    end
+    subgraph fp_0 ["fixpoint 0"]
+        subgraph sg_1 ["subgraph 1"]
+            n2[\"2: all = union()"/]:::junction
+            n3["3: tee()"]:::op
+        end
+    end
+    n4[("4: buffer")]:::buffer
+    n5[("5: buffer")]:::buffer
+    n6{{"6: defer_tick()"}}:::defer
+    n7(["7: total = singleton()"]):::state
+    n0 ==> n1
+    n1 --> n4
+    n4 -->|"→0"| n2
+    n2 --> n3
+    n3 -->|"0→"| n5
+    n5 -->|"→1"| n2
+    n3 -.->|"defer 1→"| n6
+    n6 -->|"→2"| n2
+    n7 -.-> n1
+    linkStyle 6 stroke:#cc0000,stroke-dasharray:6 4,color:#cc0000
+    linkStyle 8 stroke:#3366cc,color:#3366cc
+    style fp_0 fill:#fff8ee,stroke:#cc6600,stroke-dasharray:5 5
+"##;
+        let dot = r##"digraph flow {
+    node [fontname="monospace", style=filled, fillcolor="#ffffff"];
+    edge [fontname="monospace"];
+    subgraph cluster_sg_0 {
+        graph [label="subgraph 0", style=filled, fillcolor="#f5f5f5", color="#999999"];
+        n0 [label="0: source_iter(0..3)", shape=house, fillcolor="#fff2b3"];
+        n1 [label="1: fold(|| 0, |a, x| *a += x + #total)", shape=box];
+    }
+    subgraph cluster_fp_0 {
+        graph [label="fixpoint 0", style=dashed, color="#cc6600"];
+        subgraph cluster_sg_1 {
+            graph [label="subgraph 1", style=filled, fillcolor="#f5f5f5", color="#999999"];
+            n2 [label="2: all = union()", shape=invtrapezium, fillcolor="#cfe2ff"];
+            n3 [label="3: tee()", shape=box];
+        }
+    }
+    n4 [label="4: buffer", shape=parallelogram, fillcolor="#e6e6e6"];
+    n5 [label="5: buffer", shape=parallelogram, fillcolor="#e6e6e6"];
+    n6 [label="6: defer_tick()", shape=hexagon, fillcolor="#ffb3b3", color="#cc0000"];
+    n7 [label="7: total = singleton()", shape=box, style="rounded,filled", fillcolor="#d9f2d9"];
+    n0 -> n1 [penwidth=2];
+    n1 -> n4;
+    n4 -> n2 [label="→0"];
+    n2 -> n3;
+    n3 -> n5 [label="0→"];
+    n5 -> n2 [label="→1"];
+    n3 -> n6 [label="defer 1→", style=dashed, color=red, fontcolor=red];
+    n6 -> n2 [label="→2"];
+    n7 -> n1 [style=dotted, color="#3366cc"];
+}
+"##;
+        assert_eq!(partitioned().to_mermaid(), mermaid);
+        assert_eq!(partitioned().to_dot(), dot);
+    }
+
+    #[test]
+    fn membership_falls_back_to_node_and_subgraph_fields() {
+        let mut view = partitioned();
+        view.subgraphs.iter_mut().for_each(|sg| sg.nodes.clear());
+        view.components[0].subgraphs.clear();
+        assert_eq!(view.to_mermaid(), partitioned().to_mermaid());
+        assert_eq!(view.to_dot(), partitioned().to_dot());
+    }
+
+    #[test]
+    fn special_characters_are_escaped() {
+        let mermaid = r##"flowchart TD
+    classDef op fill:#ffffff,stroke:#333333
+    classDef state fill:#d9f2d9,stroke:#339933
+    n0["0: words = source_iter([#quot;a#quot;, #quot;b#quot;])"]:::op
+    n1["1: filter(|x| x #gt; #amp;#quot;a\n#quot; #amp;#amp; x.len() #lt; 3 /* #35;{x} #96;|#96; */)<br>#160;#160;#160;#160;-#gt; map(|x| x)"]:::op
+    n2(["2: handoff"]):::state
+    n0 -->|"ok→"| n1
+    n1 -->|"→in"| n2
+"##;
+        let dot = r##"digraph flow {
+    node [fontname="monospace", style=filled, fillcolor="#ffffff"];
+    edge [fontname="monospace"];
+    n0 [label="0: words = source_iter([\"a\", \"b\"])", shape=box];
+    n1 [label="1: filter(|x| x > &\"a\\n\" && x.len() < 3 /* #{x} `|` */)\l    -> map(|x| x)\l", shape=box];
+    n2 [label="2: handoff", shape=box, style="rounded,filled", fillcolor="#d9f2d9"];
+    n0 -> n1 [label="ok→"];
+    n1 -> n2 [label="→in"];
+}
+"##;
+        assert_eq!(tricky().to_mermaid(), mermaid);
+        assert_eq!(tricky().to_dot(), dot);
+    }
+
+    #[test]
+    fn empty_graph() {
+        let empty = GraphView::default();
+        assert_eq!(empty.to_mermaid(), "flowchart TD\n");
+        assert!(
+            empty.to_dot().starts_with("digraph flow {\n") && empty.to_dot().ends_with("\n}\n")
+        );
+    }
+
+    #[test]
+    fn json_round_trips() {
+        for view in [chain(), partitioned(), tricky(), GraphView::default()] {
+            let json = view.render(GraphFormat::Json);
+            assert_eq!(GraphView::from_json(&json).unwrap(), view);
+        }
+        assert!(partitioned()
+            .to_json()
+            .contains("\"kind\": \"defer_buffer\""));
+        assert!(GraphView::from_json("{\"nodes\": 3}").is_err());
+    }
+
+    #[test]
+    fn graph_format_parses_and_displays() {
+        for format in GraphFormat::ALL {
+            assert_eq!(format.to_string().parse::<GraphFormat>(), Ok(format));
+        }
+        assert_eq!("DOT".parse::<GraphFormat>(), Ok(GraphFormat::Dot));
+        let error = "svg".parse::<GraphFormat>().unwrap_err();
+        let message = "unknown graph format `svg`: expected one of mermaid, dot, json";
+        assert_eq!(error.to_string(), message);
+        assert_eq!(chain().render(GraphFormat::Mermaid), chain().to_mermaid());
+        assert_eq!(chain().render(GraphFormat::Dot), chain().to_dot());
+    }
+}

@@ -1,0 +1,184 @@
+//! The [`Flow`] handle: a compiled transducer and the loop that runs it in ticks.
+//!
+//! A *tick* takes the input available now, runs every subgraph that has work in the compiled
+//! order (strongly connected components until their fixpoint), and ends: `'tick` state is reset,
+//! `defer_tick()` data moves to the next tick. [`Flow::run_tick_sync`] runs one tick;
+//! [`Flow::run_available_sync`] runs ticks while there is work; [`Flow::run`] runs forever,
+//! sleeping until a source wakes the flow.
+
+use std::convert::Infallible;
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::sync::atomic::Ordering;
+use std::sync::OnceLock;
+use std::task::{Context as TaskContext, Poll};
+
+use tideflow_lang::GraphView;
+
+use crate::context::Context;
+use crate::metrics::Metrics;
+
+/// One compiled tick: runs the schedule once and reports whether any subgraph did work.
+type TickFn<'a> = Box<dyn FnMut(&Context) -> bool + 'a>;
+
+/// A compiled flow, produced by [`crate::flow!`].
+///
+/// ```
+/// let mut flow = tideflow::flow! {
+///     source_iter(1..=3) -> map(|x| x * 10) -> for_each(|x| println!("{x}"));
+/// };
+/// flow.run_available_sync();
+/// assert_eq!(flow.current_tick(), 1);
+/// ```
+pub struct Flow<'a> {
+    tick: TickFn<'a>,
+    context: Context,
+    graph_json: &'static str,
+    graph: OnceLock<GraphView>,
+}
+
+impl<'a> Flow<'a> {
+    /// Generated code: wraps a compiled tick function. `graph_json` is the serialized
+    /// [`GraphView`] of the partitioned graph.
+    #[doc(hidden)]
+    pub fn from_compiled(
+        graph_json: &'static str,
+        subgraphs: usize,
+        buffers: usize,
+        tick: impl FnMut(&Context) -> bool + 'a,
+    ) -> Self {
+        Self {
+            tick: Box::new(tick),
+            context: Context::new(subgraphs, buffers),
+            graph_json,
+            graph: OnceLock::new(),
+        }
+    }
+
+    /// Runs one tick now and returns whether any subgraph did work in it.
+    ///
+    /// Tideflow ticks never suspend: asynchronous sources and sinks are polled with the flow's
+    /// waker and pick up where they left off in a later tick. So this never blocks and never
+    /// panics on a pending sink.
+    pub fn run_tick_sync(&mut self) -> bool {
+        self.context.take_wake();
+        let did_work = (self.tick)(&self.context);
+        self.context.advance_tick();
+        did_work
+    }
+
+    /// Runs one tick; the async form of [`Flow::run_tick_sync`].
+    pub async fn run_tick(&mut self) -> bool {
+        self.run_tick_sync()
+    }
+
+    /// Runs ticks until no more work is pending: at least one tick, then more while a tick was
+    /// requested (by `defer_tick()` data, `spin()`, or [`Context::request_tick`]) or a source woke
+    /// the flow. Returns the number of ticks run.
+    pub fn run_available_sync(&mut self) -> u64 {
+        let mut ticks = 0;
+        loop {
+            self.run_tick_sync();
+            ticks += 1;
+            if !self.more_work_pending() {
+                return ticks;
+            }
+        }
+    }
+
+    /// The async form of [`Flow::run_available_sync`]: yields to other tasks between ticks.
+    pub async fn run_available(&mut self) -> u64 {
+        let mut ticks = 0;
+        loop {
+            self.run_tick_sync();
+            ticks += 1;
+            if !self.more_work_pending() {
+                return ticks;
+            }
+            YieldNow(false).await;
+        }
+    }
+
+    /// Runs the flow forever: ticks while there is work, then sleeps until a source wakes it.
+    pub async fn run(&mut self) -> Infallible {
+        loop {
+            self.run_available().await;
+            self.wait_for_wake().await;
+        }
+    }
+
+    /// The number of the next tick to run; the number of ticks run so far.
+    pub fn current_tick(&self) -> u64 {
+        self.context.current_tick()
+    }
+
+    /// The flow's context, as operator code sees it.
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// Item counters per buffer and (if enabled) timings per subgraph.
+    pub fn metrics(&self) -> &Metrics {
+        self.context.metrics()
+    }
+
+    /// Turns per-subgraph timing on or off. Off by default: it reads the clock twice per run.
+    pub fn set_timing(&mut self, enabled: bool) {
+        self.context.metrics().set_timing(enabled);
+    }
+
+    /// The compiled graph: operators, subgraphs, buffers and fixpoint components, renderable as
+    /// Mermaid, DOT or JSON.
+    ///
+    /// ```
+    /// let flow = tideflow::flow! { source_iter([1]) -> for_each(|x: i32| println!("{x}")); };
+    /// let mermaid = flow.graph().to_mermaid();
+    /// assert!(mermaid.contains("source_iter"));
+    /// ```
+    pub fn graph(&self) -> &GraphView {
+        self.graph.get_or_init(|| {
+            serde_json::from_str(self.graph_json).unwrap_or_else(|error| {
+                tracing::error!(%error, "the embedded flow graph does not parse");
+                GraphView::default()
+            })
+        })
+    }
+
+    fn more_work_pending(&self) -> bool {
+        let requested = self.context.take_tick_request();
+        let woken = self.context.wake_state().woken.load(Ordering::Acquire);
+        requested || woken
+    }
+
+    async fn wait_for_wake(&self) {
+        let wake_state = self.context.wake_state();
+        poll_fn(|cx| {
+            if let Ok(mut task) = wake_state.task.lock() {
+                *task = Some(cx.waker().clone());
+            }
+            if wake_state.woken.load(Ordering::Acquire) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
+        .await;
+    }
+}
+
+/// Yields once to the executor, runtime-agnostic.
+struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Tideflow: write a transducer (one node of a distributed system) as a compact dataflow
+//! program; the `flow!` macro compiles it into fused, statically scheduled Rust.
+//!
+//! ```
+//! use tideflow::util::{collect_ready, unbounded_channel};
+//!
+//! let (output_send, output_recv) = unbounded_channel::<String>();
+//! let mut flow = tideflow::flow! {
+//!     words = source_iter(["apple", "banana", "cherry"]) -> tee();
+//!     words -> filter(|word| word.len() > 5) -> map(|word| word.to_uppercase()) -> [long]out;
+//!     words -> filter(|word| word.len() <= 5) -> map(String::from) -> [short]out;
+//!     out = union() -> for_each(|word| output_send.send(word).unwrap());
+//! };
+//! flow.run_available_sync();
+//! let mut words: Vec<String> = collect_ready(output_recv);
+//! words.sort();
+//! assert_eq!(words, ["BANANA", "CHERRY", "apple"]);
+//! ```
+//!
+//! A flow runs in **ticks**: each tick takes the input available now, runs the graph to
+//! completion (cycles to their fixpoint), resets `'tick` state and ends. See the README and
+//! `ARCHITECTURE.md` for the language and the execution model; [`ops`] documents the operators'
+//! runtime side.
+
+pub mod context;
+pub mod flow;
+pub mod metrics;
+pub mod ops;
+pub mod util;
+
+pub use context::Context;
+pub use flow::Flow;
+pub use metrics::Metrics;
+pub use tideflow_lang::{GraphFormat, GraphView};
+pub use tideflow_macro::{flow, main, test};
+
+/// Support for generated code; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use tokio;
+
+    /// A `#name` reference to a `singleton()` that holds no value this tick: the referencing
+    /// subgraph's run is skipped and its input dropped.
+    pub fn report_empty_singleton(name: &str) {
+        tracing::error!(
+            singleton = name,
+            "`#{name}` was read while `{name}` held no value; the subgraph reading it skipped this run"
+        );
+    }
+}

@@ -1,0 +1,1165 @@
+//! Joins: `join`, `join_multiset`, `cross_join`, `anti_join` and `difference`.
+//!
+//! **Equi-joins are streaming symmetric hash joins.** Each side keeps a hash table from key to
+//! values. Pushing an item that is new on its side emits it joined with every value of the same
+//! key on the *other* side, then stores it. So the result of a tick is, as a set, every match
+//! between the two sides' state of that tick, each match emitted exactly once, and output flows
+//! as soon as both halves of a match have arrived. That is what lets joins sit inside the
+//! fixpoint loops Tideflow compiles cycles into (transitive closure in one tick).
+//!
+//! A side's persistence says what its state is: `'tick` holds this tick's items (cleared at the
+//! end of the tick), `'static` holds every item ever. When *both* sides are `'static`, matches
+//! between items kept from earlier ticks are not produced by this tick's pushes; [`replay`]
+//! emits them once per tick (the established `'static` "persist and replay" semantics). With a
+//! `'tick` side there are no such matches: every state item of that side arrived this tick.
+//!
+//! [`JoinState`] and [`CrossJoinState`] have set semantics per side (a duplicate item on a side
+//! is ignored); [`JoinMultisetState`] keeps duplicates, so they multiply.
+//!
+//! **Negation is blocking.** [`AntiJoinState`] and [`DifferenceState`] buffer the positive input
+//! and emit it in `flush`, after the whole negative input of the tick has been pushed: `pos`
+//! items whose key (or value) is not in the negative set. `pos` is a multiset, `neg` a set.
+//!
+//! [`replay`]: JoinState::replay
+
+use std::hash::Hash;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::ops::{Persistence, Ty};
+
+/// Past this many values, a set-semantics bucket builds a hash index for duplicate checks.
+const INDEX_AT: usize = 16;
+
+/// The values of one key on one side of a join, in arrival order.
+struct Bucket<V> {
+    vals: Vec<V>,
+    /// Hash index over `vals` (set semantics, long buckets only).
+    index: Option<FxHashSet<V>>,
+    /// How many of `vals` were stored in earlier ticks (kept up to date when replay is
+    /// possible, i.e. both sides `'static`).
+    old: usize,
+}
+
+impl<V> Bucket<V> {
+    fn new() -> Self {
+        Self {
+            vals: Vec::new(),
+            index: None,
+            old: 0,
+        }
+    }
+
+    /// The values stored in earlier ticks.
+    fn old_vals(&self) -> impl Iterator<Item = &V> {
+        self.vals.iter().take(self.old)
+    }
+}
+
+/// Set or multiset semantics for one side.
+trait Semantics<V> {
+    /// Whether `v` must be ignored because the bucket already has it.
+    fn is_duplicate(bucket: &Bucket<V>, v: &V) -> bool;
+    /// Stores `v` in the bucket.
+    fn store(bucket: &mut Bucket<V>, v: V);
+}
+
+/// Duplicates on a side are ignored.
+struct SetSemantics;
+
+/// Duplicates on a side are kept.
+struct BagSemantics;
+
+impl<V: Clone + Eq + Hash> Semantics<V> for SetSemantics {
+    #[inline]
+    fn is_duplicate(bucket: &Bucket<V>, v: &V) -> bool {
+        match &bucket.index {
+            Some(index) => index.contains(v),
+            None => bucket.vals.contains(v),
+        }
+    }
+
+    #[inline]
+    fn store(bucket: &mut Bucket<V>, v: V) {
+        match &mut bucket.index {
+            Some(index) => {
+                index.insert(v.clone());
+            }
+            None if bucket.vals.len() >= INDEX_AT => {
+                let mut index: FxHashSet<V> = bucket.vals.iter().cloned().collect();
+                index.insert(v.clone());
+                bucket.index = Some(index);
+            }
+            None => {}
+        }
+        bucket.vals.push(v);
+    }
+}
+
+impl<V> Semantics<V> for BagSemantics {
+    #[inline]
+    fn is_duplicate(_bucket: &Bucket<V>, _v: &V) -> bool {
+        false
+    }
+
+    #[inline]
+    fn store(bucket: &mut Bucket<V>, v: V) {
+        bucket.vals.push(v);
+    }
+}
+
+/// One side of a join.
+struct Side<K, V> {
+    persistence: Persistence,
+    table: FxHashMap<K, Bucket<V>>,
+    /// Keys that got their first new value this tick (tracked only when replay is possible).
+    touched: Vec<K>,
+}
+
+impl<K: Eq + Hash, V> Side<K, V> {
+    fn new(persistence: Persistence) -> Self {
+        Self {
+            persistence,
+            table: FxHashMap::default(),
+            touched: Vec::new(),
+        }
+    }
+
+    fn values(&self, key: &K) -> &[V] {
+        self.table.get(key).map_or(&[], |bucket| &bucket.vals)
+    }
+
+    fn old_len(&self, key: &K) -> usize {
+        self.table.get(key).map_or(0, |bucket| bucket.old)
+    }
+
+    /// Marks every value of `key` as stored in an earlier tick.
+    fn commit(&mut self, key: &K) {
+        if let Some(bucket) = self.table.get_mut(key) {
+            bucket.old = bucket.vals.len();
+        }
+    }
+}
+
+/// Stores `value` under `key` in `this` unless it is a duplicate there; if stored, first calls
+/// `emit(key, value, other_value)` for every value of `key` in `other`.
+#[inline]
+fn push_side<K, A, B, D>(
+    this: &mut Side<K, A>,
+    other: &Side<K, B>,
+    track: bool,
+    key: K,
+    value: A,
+    mut emit: impl FnMut(&K, &A, &B),
+) where
+    K: Clone + Eq + Hash,
+    D: Semantics<A>,
+{
+    let others = other.values(&key);
+    match this.table.get_mut(&key) {
+        Some(bucket) => {
+            if D::is_duplicate(bucket, &value) {
+                return;
+            }
+            for other_value in others {
+                emit(&key, &value, other_value);
+            }
+            if track && bucket.vals.len() == bucket.old {
+                this.touched.push(key);
+            }
+            D::store(bucket, value);
+        }
+        None => {
+            for other_value in others {
+                emit(&key, &value, other_value);
+            }
+            if track {
+                this.touched.push(key.clone());
+            }
+            let mut bucket = Bucket::new();
+            D::store(&mut bucket, value);
+            this.table.insert(key, bucket);
+        }
+    }
+}
+
+/// The state shared by every equi-join flavour.
+struct JoinCore<K, V1, V2> {
+    left: Side<K, V1>,
+    right: Side<K, V2>,
+    /// A replay is due this tick (set at the end of a tick when both sides are `'static`).
+    replay_armed: bool,
+    /// Keys with old values on both sides, in the order they became so.
+    matched: Vec<K>,
+}
+
+impl<K: Clone + Eq + Hash, V1, V2> JoinCore<K, V1, V2> {
+    fn new(left: Persistence, right: Persistence) -> Self {
+        Self {
+            left: Side::new(left),
+            right: Side::new(right),
+            replay_armed: false,
+            matched: Vec::new(),
+        }
+    }
+
+    /// Whether matches between earlier ticks' items exist at all: both sides `'static`.
+    fn replays(&self) -> bool {
+        self.left.persistence == Persistence::Static
+            && self.right.persistence == Persistence::Static
+    }
+
+    #[inline]
+    fn push_left<D: Semantics<V1>>(&mut self, key: K, value: V1, emit: impl FnMut(&K, &V1, &V2)) {
+        let track = self.replays();
+        push_side::<K, V1, V2, D>(&mut self.left, &self.right, track, key, value, emit);
+    }
+
+    #[inline]
+    fn push_right<D: Semantics<V2>>(
+        &mut self,
+        key: K,
+        value: V2,
+        mut emit: impl FnMut(&K, &V1, &V2),
+    ) {
+        let track = self.replays();
+        push_side::<K, V2, V1, D>(&mut self.right, &self.left, track, key, value, |k, r, l| {
+            emit(k, l, r)
+        });
+    }
+
+    fn replay(&mut self, mut emit: impl FnMut(&K, &V1, &V2)) {
+        if !std::mem::take(&mut self.replay_armed) {
+            return;
+        }
+        for key in &self.matched {
+            if let (Some(left), Some(right)) = (self.left.table.get(key), self.right.table.get(key))
+            {
+                for l in left.old_vals() {
+                    for r in right.old_vals() {
+                        emit(key, l, r);
+                    }
+                }
+            }
+        }
+    }
+
+    fn needs_run(&self) -> bool {
+        self.replay_armed && !self.matched.is_empty()
+    }
+
+    fn end_tick(&mut self) {
+        if self.replays() {
+            let mut touched = std::mem::take(&mut self.left.touched);
+            touched.append(&mut self.right.touched);
+            for key in touched.drain(..) {
+                let before = self.left.old_len(&key) > 0 && self.right.old_len(&key) > 0;
+                self.left.commit(&key);
+                self.right.commit(&key);
+                let after = self.left.old_len(&key) > 0 && self.right.old_len(&key) > 0;
+                if after && !before {
+                    self.matched.push(key);
+                }
+            }
+            // Keep the allocation for the next tick.
+            self.left.touched = touched;
+            self.replay_armed = true;
+        } else {
+            if self.left.persistence == Persistence::Tick {
+                self.left.table.clear();
+            }
+            if self.right.persistence == Persistence::Tick {
+                self.right.table.clear();
+            }
+        }
+    }
+}
+
+/// `join()`: streaming equi-join of `(K, V1)` and `(K, V2)` into `(K, (V1, V2))`, with set
+/// semantics per side (see the [module docs](self)).
+pub struct JoinState<K, V1, V2> {
+    core: JoinCore<K, V1, V2>,
+}
+
+impl<K: Clone + Eq + Hash, V1, V2> JoinState<K, V1, V2> {
+    /// An empty join with the given persistence for the left (`[0]`) and right (`[1]`) sides.
+    pub fn new(left: Persistence, right: Persistence) -> Self {
+        Self {
+            core: JoinCore::new(left, right),
+        }
+    }
+}
+
+impl<K, V1, V2> JoinState<K, V1, V2> {
+    /// The output's witness: `(key, (left value, right value))`.
+    #[inline(always)]
+    pub fn output(left: Ty<(K, V1)>, right: Ty<(K, V2)>) -> Ty<(K, (V1, V2))> {
+        let _ = (left, right);
+        Ty::new()
+    }
+}
+
+impl<K, V1, V2> JoinState<K, V1, V2>
+where
+    K: Clone + Eq + Hash,
+    V1: Clone + Eq + Hash,
+    V2: Clone + Eq + Hash,
+{
+    /// A left item: if it is new on the left, emits it joined with every right value of its
+    /// key, then stores it.
+    #[inline]
+    pub fn push_left(&mut self, item: (K, V1), mut emit: impl FnMut((K, (V1, V2)))) {
+        let (key, value) = item;
+        self.core.push_left::<SetSemantics>(key, value, |k, l, r| {
+            emit((k.clone(), (l.clone(), r.clone())))
+        });
+    }
+
+    /// A right item: if it is new on the right, emits every left value of its key joined with
+    /// it, then stores it.
+    #[inline]
+    pub fn push_right(&mut self, item: (K, V2), mut emit: impl FnMut((K, (V1, V2)))) {
+        let (key, value) = item;
+        self.core.push_right::<SetSemantics>(key, value, |k, l, r| {
+            emit((k.clone(), (l.clone(), r.clone())))
+        });
+    }
+
+    /// Emits every match between items stored in earlier ticks, once per tick (later calls in
+    /// the same tick do nothing). Only both-`'static` joins have such matches.
+    pub fn replay(&mut self, mut emit: impl FnMut((K, (V1, V2)))) {
+        self.core
+            .replay(|k, l, r| emit((k.clone(), (l.clone(), r.clone()))));
+    }
+
+    /// Whether a replay is due this tick and would emit something.
+    pub fn needs_run(&self) -> bool {
+        self.core.needs_run()
+    }
+
+    /// End of tick: clears `'tick` sides and arms the next tick's replay.
+    pub fn end_tick(&mut self) {
+        self.core.end_tick();
+    }
+}
+
+/// `join_multiset()`: like [`JoinState`], but duplicates on a side are kept, so matches
+/// multiply (two equal left items and three equal right items of one key give six outputs).
+pub struct JoinMultisetState<K, V1, V2> {
+    core: JoinCore<K, V1, V2>,
+}
+
+impl<K: Clone + Eq + Hash, V1, V2> JoinMultisetState<K, V1, V2> {
+    /// An empty join with the given persistence for the left (`[0]`) and right (`[1]`) sides.
+    pub fn new(left: Persistence, right: Persistence) -> Self {
+        Self {
+            core: JoinCore::new(left, right),
+        }
+    }
+}
+
+impl<K, V1, V2> JoinMultisetState<K, V1, V2> {
+    /// The output's witness: `(key, (left value, right value))`.
+    #[inline(always)]
+    pub fn output(left: Ty<(K, V1)>, right: Ty<(K, V2)>) -> Ty<(K, (V1, V2))> {
+        let _ = (left, right);
+        Ty::new()
+    }
+}
+
+impl<K, V1, V2> JoinMultisetState<K, V1, V2>
+where
+    K: Clone + Eq + Hash,
+    V1: Clone,
+    V2: Clone,
+{
+    /// A left item: emits it joined with every right value of its key, then stores it.
+    #[inline]
+    pub fn push_left(&mut self, item: (K, V1), mut emit: impl FnMut((K, (V1, V2)))) {
+        let (key, value) = item;
+        self.core.push_left::<BagSemantics>(key, value, |k, l, r| {
+            emit((k.clone(), (l.clone(), r.clone())))
+        });
+    }
+
+    /// A right item: emits every left value of its key joined with it, then stores it.
+    #[inline]
+    pub fn push_right(&mut self, item: (K, V2), mut emit: impl FnMut((K, (V1, V2)))) {
+        let (key, value) = item;
+        self.core.push_right::<BagSemantics>(key, value, |k, l, r| {
+            emit((k.clone(), (l.clone(), r.clone())))
+        });
+    }
+
+    /// Emits every match between items stored in earlier ticks, once per tick (later calls in
+    /// the same tick do nothing). Only both-`'static` joins have such matches.
+    pub fn replay(&mut self, mut emit: impl FnMut((K, (V1, V2)))) {
+        self.core
+            .replay(|k, l, r| emit((k.clone(), (l.clone(), r.clone()))));
+    }
+
+    /// Whether a replay is due this tick and would emit something.
+    pub fn needs_run(&self) -> bool {
+        self.core.needs_run()
+    }
+
+    /// End of tick: clears `'tick` sides and arms the next tick's replay.
+    pub fn end_tick(&mut self) {
+        self.core.end_tick();
+    }
+}
+
+/// `cross_join()`: streaming cartesian product of `S` and `T` into `(S, T)`, with set
+/// semantics per side; persistence and replay as for [`JoinState`] (it is a join on a unit
+/// key).
+pub struct CrossJoinState<S, T> {
+    core: JoinCore<(), S, T>,
+}
+
+impl<S, T> CrossJoinState<S, T> {
+    /// An empty product with the given persistence for the left (`[0]`) and right (`[1]`)
+    /// sides.
+    pub fn new(left: Persistence, right: Persistence) -> Self {
+        Self {
+            core: JoinCore::new(left, right),
+        }
+    }
+
+    /// The output's witness: `(left item, right item)`.
+    #[inline(always)]
+    pub fn output(left: Ty<S>, right: Ty<T>) -> Ty<(S, T)> {
+        let _ = (left, right);
+        Ty::new()
+    }
+}
+
+impl<S, T> CrossJoinState<S, T>
+where
+    S: Clone + Eq + Hash,
+    T: Clone + Eq + Hash,
+{
+    /// A left item: if it is new on the left, emits it paired with every right item, then
+    /// stores it.
+    #[inline]
+    pub fn push_left(&mut self, item: S, mut emit: impl FnMut((S, T))) {
+        self.core
+            .push_left::<SetSemantics>((), item, |_, l, r| emit((l.clone(), r.clone())));
+    }
+
+    /// A right item: if it is new on the right, emits every left item paired with it, then
+    /// stores it.
+    #[inline]
+    pub fn push_right(&mut self, item: T, mut emit: impl FnMut((S, T))) {
+        self.core
+            .push_right::<SetSemantics>((), item, |_, l, r| emit((l.clone(), r.clone())));
+    }
+
+    /// Emits every pair of items stored in earlier ticks, once per tick (later calls in the
+    /// same tick do nothing). Only both-`'static` products have such pairs.
+    pub fn replay(&mut self, mut emit: impl FnMut((S, T))) {
+        self.core.replay(|_, l, r| emit((l.clone(), r.clone())));
+    }
+
+    /// Whether a replay is due this tick and would emit something.
+    pub fn needs_run(&self) -> bool {
+        self.core.needs_run()
+    }
+
+    /// End of tick: clears `'tick` sides and arms the next tick's replay.
+    pub fn end_tick(&mut self) {
+        self.core.end_tick();
+    }
+}
+
+/// The buffered positive input of a negation.
+struct Positive<T> {
+    persistence: Persistence,
+    items: Vec<T>,
+    /// `'static`: how many of `items` were already flushed this tick.
+    flushed: usize,
+}
+
+impl<T: Clone> Positive<T> {
+    fn new(persistence: Persistence) -> Self {
+        Self {
+            persistence,
+            items: Vec::new(),
+            flushed: 0,
+        }
+    }
+
+    /// Emits the items not flushed yet this tick that `keep` accepts. `'tick` items are moved
+    /// out; `'static` items are cloned and kept.
+    fn flush(&mut self, mut keep: impl FnMut(&T) -> bool, mut emit: impl FnMut(T)) {
+        match self.persistence {
+            Persistence::Tick => {
+                for item in self.items.drain(..) {
+                    if keep(&item) {
+                        emit(item);
+                    }
+                }
+            }
+            Persistence::Static => {
+                for item in self.items.iter().skip(self.flushed) {
+                    if keep(item) {
+                        emit(item.clone());
+                    }
+                }
+                self.flushed = self.items.len();
+            }
+        }
+    }
+
+    fn needs_run(&self) -> bool {
+        self.flushed < self.items.len()
+    }
+
+    fn end_tick(&mut self) {
+        match self.persistence {
+            Persistence::Tick => self.items.clear(),
+            Persistence::Static => self.flushed = 0,
+        }
+    }
+}
+
+/// `anti_join()`: the `[pos]` pairs `(K, V)` whose key is not among the `[neg]` keys.
+///
+/// `pos` is a multiset (duplicates pass through), `neg` a set. A `'static` `pos` keeps every
+/// item ever and re-filters all of it each tick (replay); a `'tick` `pos` holds this tick's
+/// items. A `'static` `neg` remembers keys forever; a `'tick` `neg` forgets them at the end of
+/// the tick. Push all of the tick's `neg` before calling [`flush`](Self::flush).
+pub struct AntiJoinState<K, V> {
+    pos: Positive<(K, V)>,
+    neg: FxHashSet<K>,
+    neg_persistence: Persistence,
+}
+
+impl<K, V> AntiJoinState<K, V> {
+    /// The output's witness: the `pos` pairs.
+    #[inline(always)]
+    pub fn output(pos: Ty<(K, V)>) -> Ty<(K, V)> {
+        pos
+    }
+}
+
+impl<K: Clone + Eq + Hash, V: Clone> AntiJoinState<K, V> {
+    /// An empty anti-join with the given persistence for `[pos]` and `[neg]`.
+    pub fn new(pos: Persistence, neg: Persistence) -> Self {
+        Self {
+            pos: Positive::new(pos),
+            neg: FxHashSet::default(),
+            neg_persistence: neg,
+        }
+    }
+
+    /// Buffers a `pos` pair until [`flush`](Self::flush).
+    #[inline]
+    pub fn push_pos(&mut self, item: (K, V)) {
+        self.pos.items.push(item);
+    }
+
+    /// Adds a key to the `neg` set.
+    #[inline]
+    pub fn push_neg(&mut self, key: K) {
+        self.neg.insert(key);
+    }
+
+    /// Emits the buffered `pos` pairs whose key is not in the `neg` set. `'tick` `pos` is
+    /// emptied; `'static` `pos` emits its whole history at the first flush of a tick and only
+    /// newer items at later flushes of the same tick.
+    pub fn flush(&mut self, emit: impl FnMut((K, V))) {
+        let neg = &self.neg;
+        self.pos.flush(|(key, _)| !neg.contains(key), emit);
+    }
+
+    /// Whether a flush would look at some `pos` item: a `'static` `pos` with history not yet
+    /// flushed this tick (or buffered `'tick` items).
+    pub fn needs_run(&self) -> bool {
+        self.pos.needs_run()
+    }
+
+    /// End of tick: a `'tick` `neg` forgets its keys, a `'tick` `pos` drops anything left, and
+    /// a `'static` `pos` is due for replay.
+    pub fn end_tick(&mut self) {
+        self.pos.end_tick();
+        if self.neg_persistence == Persistence::Tick {
+            self.neg.clear();
+        }
+    }
+}
+
+/// `difference()`: the `[pos]` items that are not in the `[neg]` set.
+///
+/// Same persistence rules as [`AntiJoinState`]: multiset on `pos`, set on `neg`. Push all of
+/// the tick's `neg` before calling [`flush`](Self::flush).
+pub struct DifferenceState<T> {
+    pos: Positive<T>,
+    neg: FxHashSet<T>,
+    neg_persistence: Persistence,
+}
+
+impl<T> DifferenceState<T> {
+    /// The output's witness: the `pos` items.
+    #[inline(always)]
+    pub fn output(pos: Ty<T>) -> Ty<T> {
+        pos
+    }
+}
+
+impl<T: Clone + Eq + Hash> DifferenceState<T> {
+    /// An empty difference with the given persistence for `[pos]` and `[neg]`.
+    pub fn new(pos: Persistence, neg: Persistence) -> Self {
+        Self {
+            pos: Positive::new(pos),
+            neg: FxHashSet::default(),
+            neg_persistence: neg,
+        }
+    }
+
+    /// Buffers a `pos` item until [`flush`](Self::flush).
+    #[inline]
+    pub fn push_pos(&mut self, item: T) {
+        self.pos.items.push(item);
+    }
+
+    /// Adds an item to the `neg` set.
+    #[inline]
+    pub fn push_neg(&mut self, item: T) {
+        self.neg.insert(item);
+    }
+
+    /// Emits the buffered `pos` items that are not in the `neg` set. `'tick` `pos` is emptied;
+    /// `'static` `pos` emits its whole history at the first flush of a tick and only newer
+    /// items at later flushes of the same tick.
+    pub fn flush(&mut self, emit: impl FnMut(T)) {
+        let neg = &self.neg;
+        self.pos.flush(|item| !neg.contains(item), emit);
+    }
+
+    /// Whether a flush would look at some `pos` item: a `'static` `pos` with history not yet
+    /// flushed this tick (or buffered `'tick` items).
+    pub fn needs_run(&self) -> bool {
+        self.pos.needs_run()
+    }
+
+    /// End of tick: a `'tick` `neg` forgets its items, a `'tick` `pos` drops anything left,
+    /// and a `'static` `pos` is due for replay.
+    pub fn end_tick(&mut self) {
+        self.pos.end_tick();
+        if self.neg_persistence == Persistence::Tick {
+            self.neg.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Persistence::{Static, Tick};
+
+    #[derive(Clone, Copy, Debug)]
+    enum In {
+        L(u32, char),
+        R(u32, char),
+    }
+    use In::{L, R};
+
+    type Out = (u32, (char, char));
+
+    /// Persistence of the two inputs and the expected output of each of three ticks.
+    type Case<T> = (Persistence, Persistence, [Vec<T>; 3]);
+
+    /// The `pos` and `neg` input of each of three ticks.
+    type NegTicks<P, N> = [(&'static [P], &'static [N]); 3];
+
+    /// Where a tick calls `replay` relative to its pushes.
+    #[derive(Clone, Copy)]
+    enum ReplayAt {
+        First,
+        Last,
+        Middle,
+    }
+
+    fn join_tick(j: &mut JoinState<u32, char, char>, at: ReplayAt, inputs: &[In]) -> Vec<Out> {
+        let mut out = Vec::new();
+        let mid = inputs.len() / 2;
+        for (i, input) in inputs.iter().enumerate() {
+            if matches!(at, ReplayAt::First) && i == 0 || matches!(at, ReplayAt::Middle) && i == mid
+            {
+                j.replay(|x| out.push(x));
+            }
+            match *input {
+                L(k, v) => j.push_left((k, v), |x| out.push(x)),
+                R(k, v) => j.push_right((k, v), |x| out.push(x)),
+            }
+        }
+        j.replay(|x| out.push(x));
+        j.replay(|x| out.push(x)); // A second replay in the same tick does nothing.
+        j.end_tick();
+        out.sort_unstable();
+        out
+    }
+
+    fn ticks() -> [Vec<In>; 4] {
+        [
+            vec![
+                L(1, 'a'),
+                R(1, 'x'),
+                L(1, 'b'),
+                L(2, 'c'),
+                R(3, 'z'),
+                L(1, 'a'),
+                R(1, 'x'),
+            ],
+            vec![R(1, 'y'), L(3, 'd'), L(1, 'a')],
+            vec![R(2, 'w')],
+            vec![],
+        ]
+    }
+
+    fn expect(pairs: &[(u32, char, char)]) -> Vec<Out> {
+        let mut out: Vec<Out> = pairs.iter().map(|&(k, l, r)| (k, (l, r))).collect();
+        out.sort_unstable();
+        out
+    }
+
+    fn check_matrix(left: Persistence, right: Persistence, expected: [Vec<Out>; 4]) {
+        for at in [ReplayAt::First, ReplayAt::Middle, ReplayAt::Last] {
+            let mut j = JoinState::new(left, right);
+            for (tick, (inputs, expected)) in ticks().iter().zip(&expected).enumerate() {
+                assert_eq!(&join_tick(&mut j, at, inputs), expected, "tick {tick}");
+            }
+        }
+    }
+
+    #[test]
+    fn join_tick_tick() {
+        check_matrix(
+            Tick,
+            Tick,
+            [
+                expect(&[(1, 'a', 'x'), (1, 'b', 'x')]),
+                expect(&[(1, 'a', 'y')]),
+                expect(&[]),
+                expect(&[]),
+            ],
+        );
+    }
+
+    #[test]
+    fn join_tick_static() {
+        check_matrix(
+            Tick,
+            Static,
+            [
+                expect(&[(1, 'a', 'x'), (1, 'b', 'x')]),
+                expect(&[(1, 'a', 'x'), (1, 'a', 'y'), (3, 'd', 'z')]),
+                expect(&[]),
+                expect(&[]),
+            ],
+        );
+    }
+
+    #[test]
+    fn join_static_tick() {
+        check_matrix(
+            Static,
+            Tick,
+            [
+                expect(&[(1, 'a', 'x'), (1, 'b', 'x')]),
+                expect(&[(1, 'a', 'y'), (1, 'b', 'y')]),
+                expect(&[(2, 'c', 'w')]),
+                expect(&[]),
+            ],
+        );
+    }
+
+    #[test]
+    fn join_static_static() {
+        let all = [
+            (1, 'a', 'x'),
+            (1, 'a', 'y'),
+            (1, 'b', 'x'),
+            (1, 'b', 'y'),
+            (3, 'd', 'z'),
+        ];
+        let mut with_w = all.to_vec();
+        with_w.push((2, 'c', 'w'));
+        check_matrix(
+            Static,
+            Static,
+            [
+                expect(&[(1, 'a', 'x'), (1, 'b', 'x')]),
+                expect(&all),
+                expect(&with_w),
+                expect(&with_w),
+            ],
+        );
+    }
+
+    #[test]
+    fn join_streams_in_arrival_order() {
+        let mut j = JoinState::new(Tick, Tick);
+        let _: Ty<Out> = JoinState::output(Ty::new(), Ty::new());
+        let mut out = Vec::new();
+        j.push_left((1, 'a'), |x| out.push(x));
+        assert_eq!(out, []);
+        j.push_right((1, 'x'), |x| out.push(x));
+        assert_eq!(out, [(1, ('a', 'x'))]);
+        j.push_left((1, 'b'), |x| out.push(x));
+        j.push_right((1, 'y'), |x| out.push(x));
+        assert_eq!(
+            out,
+            [
+                (1, ('a', 'x')),
+                (1, ('b', 'x')),
+                (1, ('a', 'y')),
+                (1, ('b', 'y'))
+            ]
+        );
+    }
+
+    #[test]
+    fn join_needs_run_only_for_static_static_with_matches() {
+        for (left, right) in [(Tick, Tick), (Tick, Static), (Static, Tick)] {
+            let mut j = JoinState::new(left, right);
+            j.push_left((1, 'a'), |_| {});
+            j.push_right((1, 'x'), |_| {});
+            j.end_tick();
+            assert!(!j.needs_run());
+        }
+        let mut j = JoinState::new(Static, Static);
+        assert!(!j.needs_run());
+        j.push_left((1, 'a'), |_| {});
+        j.push_right((2, 'x'), |_| {});
+        j.end_tick();
+        assert!(!j.needs_run(), "no key on both sides");
+        j.push_right((1, 'y'), |_| {});
+        j.end_tick();
+        assert!(j.needs_run());
+        let mut out = Vec::new();
+        j.replay(|x| out.push(x));
+        assert_eq!(out, [(1, ('a', 'y'))]);
+        assert!(!j.needs_run());
+    }
+
+    #[test]
+    fn join_multiset_multiplies() {
+        let mut j = JoinMultisetState::new(Static, Tick);
+        let _: Ty<Out> = JoinMultisetState::output(Ty::new(), Ty::new());
+        let mut out = Vec::new();
+        j.push_left((1, 'a'), |x| out.push(x));
+        j.push_right((1, 'x'), |x| out.push(x));
+        j.push_left((1, 'a'), |x| out.push(x));
+        j.push_right((1, 'x'), |x| out.push(x));
+        j.push_right((2, 'z'), |x| out.push(x));
+        assert_eq!(out, vec![(1, ('a', 'x')); 4]);
+        j.end_tick();
+        out.clear();
+        j.replay(|x| out.push(x));
+        j.push_right((1, 'y'), |x| out.push(x));
+        assert_eq!(out, vec![(1, ('a', 'y')); 2]);
+    }
+
+    #[test]
+    fn join_multiset_static_static_replays_with_multiplicity() {
+        let mut j = JoinMultisetState::new(Static, Static);
+        let mut out = Vec::new();
+        j.push_left((1, 'a'), |x| out.push(x));
+        j.push_left((1, 'a'), |x| out.push(x));
+        j.push_right((1, 'x'), |x| out.push(x));
+        assert_eq!(out, vec![(1, ('a', 'x')); 2]);
+        j.end_tick();
+        assert!(j.needs_run());
+        out.clear();
+        j.push_right((1, 'x'), |x| out.push(x));
+        j.replay(|x| out.push(x));
+        assert_eq!(out, vec![(1, ('a', 'x')); 4]);
+    }
+
+    /// A small deterministic pseudo-random generator for the model checks.
+    struct Lcg(u64);
+    impl Lcg {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    /// Compares the streaming joins with a naive model: the tick's output is the product of
+    /// the two sides' (multi)sets of that tick.
+    #[test]
+    fn joins_match_naive_model() {
+        let mut rng = Lcg(7);
+        for round in 0..64 {
+            let left_p = if round & 1 == 0 { Tick } else { Static };
+            let right_p = if round & 2 == 0 { Tick } else { Static };
+            let mut set_join = JoinState::new(left_p, right_p);
+            let mut bag_join = JoinMultisetState::new(left_p, right_p);
+            let mut left: Vec<(u32, u32)> = Vec::new();
+            let mut right = left.clone();
+            for _tick in 0..5 {
+                if left_p == Tick {
+                    left.clear();
+                }
+                if right_p == Tick {
+                    right.clear();
+                }
+                let replay_at = rng.below(40) as usize;
+                let (mut set_out, mut bag_out) = (Vec::new(), Vec::new());
+                for i in 0..40 {
+                    if i == replay_at {
+                        set_join.replay(|x| set_out.push(x));
+                        bag_join.replay(|x| bag_out.push(x));
+                    }
+                    let item = (rng.below(3) as u32, rng.below(30) as u32);
+                    if rng.below(2) == 0 {
+                        left.push(item);
+                        set_join.push_left(item, |x| set_out.push(x));
+                        bag_join.push_left(item, |x| bag_out.push(x));
+                    } else {
+                        right.push(item);
+                        set_join.push_right(item, |x| set_out.push(x));
+                        bag_join.push_right(item, |x| bag_out.push(x));
+                    }
+                }
+                set_join.replay(|x| set_out.push(x));
+                bag_join.replay(|x| bag_out.push(x));
+                set_join.end_tick();
+                bag_join.end_tick();
+
+                let mut bag_expected = Vec::new();
+                for &(lk, lv) in &left {
+                    for &(rk, rv) in &right {
+                        if lk == rk {
+                            bag_expected.push((lk, (lv, rv)));
+                        }
+                    }
+                }
+                bag_expected.sort_unstable();
+                bag_out.sort_unstable();
+                assert_eq!(bag_out, bag_expected);
+
+                let mut set_expected = bag_expected;
+                set_expected.dedup();
+                set_out.sort_unstable();
+                assert_eq!(set_out, set_expected);
+            }
+        }
+    }
+
+    fn cross_tick(
+        c: &mut CrossJoinState<u8, char>,
+        inputs: &[(bool, u8, char)],
+    ) -> Vec<(u8, char)> {
+        let mut out = Vec::new();
+        c.replay(|x| out.push(x));
+        for &(is_left, l, r) in inputs {
+            if is_left {
+                c.push_left(l, |x| out.push(x));
+            } else {
+                c.push_right(r, |x| out.push(x));
+            }
+        }
+        c.end_tick();
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn cross_join_matrix() {
+        // (true, l, _) pushes l on the left; (false, _, r) pushes r on the right.
+        let ticks: [&[(bool, u8, char)]; 3] = [
+            &[
+                (true, 1, '-'),
+                (false, 0, 'x'),
+                (true, 1, '-'),
+                (true, 2, '-'),
+                (false, 0, 'x'),
+            ],
+            &[(false, 0, 'y')],
+            &[(true, 3, '-')],
+        ];
+        let cases: [Case<(u8, char)>; 4] = [
+            (Tick, Tick, [vec![(1, 'x'), (2, 'x')], vec![], vec![]]),
+            (
+                Tick,
+                Static,
+                [vec![(1, 'x'), (2, 'x')], vec![], vec![(3, 'x'), (3, 'y')]],
+            ),
+            (
+                Static,
+                Tick,
+                [vec![(1, 'x'), (2, 'x')], vec![(1, 'y'), (2, 'y')], vec![]],
+            ),
+            (
+                Static,
+                Static,
+                [
+                    vec![(1, 'x'), (2, 'x')],
+                    vec![(1, 'x'), (1, 'y'), (2, 'x'), (2, 'y')],
+                    vec![(1, 'x'), (1, 'y'), (2, 'x'), (2, 'y'), (3, 'x'), (3, 'y')],
+                ],
+            ),
+        ];
+        for (left, right, expected) in cases {
+            let mut c = CrossJoinState::new(left, right);
+            let _: Ty<(u8, char)> = CrossJoinState::output(Ty::new(), Ty::new());
+            for (tick, (inputs, expected)) in ticks.iter().zip(&expected).enumerate() {
+                assert_eq!(
+                    &cross_tick(&mut c, inputs),
+                    expected,
+                    "{left:?}/{right:?} tick {tick}"
+                );
+            }
+            assert_eq!(c.needs_run(), left == Static && right == Static);
+        }
+    }
+
+    #[test]
+    fn join_indexes_long_buckets() {
+        let mut j = JoinState::new(Static, Tick);
+        let mut out = Vec::new();
+        j.push_right((0, 1000), |x| out.push(x));
+        for round in 0..3 {
+            for v in 0..100u32 {
+                j.push_left((0, v), |x| out.push(x));
+            }
+            assert_eq!(out.len(), 100, "round {round}");
+        }
+        assert_eq!(out, (0..100).map(|v| (0, (v, 1000))).collect::<Vec<_>>());
+    }
+
+    fn anti_tick(
+        a: &mut AntiJoinState<u32, char>,
+        pos: &[(u32, char)],
+        neg: &[u32],
+    ) -> Vec<(u32, char)> {
+        let mut out = Vec::new();
+        for &p in pos {
+            a.push_pos(p);
+        }
+        for &n in neg {
+            a.push_neg(n);
+        }
+        a.flush(|x| out.push(x));
+        a.flush(|x| out.push(x)); // Nothing new: a second flush emits nothing.
+        a.end_tick();
+        out
+    }
+
+    #[test]
+    fn anti_join_matrix() {
+        let ticks: NegTicks<(u32, char), u32> = [
+            (&[(1, 'a'), (2, 'b'), (1, 'a'), (3, 'c')], &[3]),
+            (&[(4, 'd')], &[1]),
+            (&[], &[]),
+        ];
+        let cases: [Case<(u32, char)>; 4] = [
+            (
+                Tick,
+                Tick,
+                [vec![(1, 'a'), (2, 'b'), (1, 'a')], vec![(4, 'd')], vec![]],
+            ),
+            (
+                Tick,
+                Static,
+                [vec![(1, 'a'), (2, 'b'), (1, 'a')], vec![(4, 'd')], vec![]],
+            ),
+            (
+                Static,
+                Tick,
+                [
+                    vec![(1, 'a'), (2, 'b'), (1, 'a')],
+                    vec![(2, 'b'), (3, 'c'), (4, 'd')],
+                    vec![(1, 'a'), (2, 'b'), (1, 'a'), (3, 'c'), (4, 'd')],
+                ],
+            ),
+            (
+                Static,
+                Static,
+                [
+                    vec![(1, 'a'), (2, 'b'), (1, 'a')],
+                    vec![(2, 'b'), (4, 'd')],
+                    vec![(2, 'b'), (4, 'd')],
+                ],
+            ),
+        ];
+        for (pos, neg, expected) in cases {
+            let mut a = AntiJoinState::new(pos, neg);
+            let _: Ty<(u32, char)> = AntiJoinState::output(Ty::new());
+            for (tick, ((p, n), expected)) in ticks.iter().zip(&expected).enumerate() {
+                assert_eq!(
+                    a.needs_run(),
+                    pos == Static && tick > 0,
+                    "{pos:?}/{neg:?} tick {tick}"
+                );
+                assert_eq!(
+                    &anti_tick(&mut a, p, n),
+                    expected,
+                    "{pos:?}/{neg:?} tick {tick}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn anti_join_static_pos_flushes_new_items_only_once_per_tick() {
+        let mut a = AntiJoinState::new(Static, Static);
+        let mut out = Vec::new();
+        a.push_neg(9);
+        a.push_pos((1, 'a'));
+        a.flush(|x| out.push(x));
+        a.push_pos((2, 'b'));
+        a.push_pos((9, 'z'));
+        a.flush(|x| out.push(x));
+        assert_eq!(out, [(1, 'a'), (2, 'b')]);
+        a.end_tick();
+        out.clear();
+        a.flush(|x| out.push(x));
+        assert_eq!(out, [(1, 'a'), (2, 'b')]);
+    }
+
+    fn diff_tick(d: &mut DifferenceState<u8>, pos: &[u8], neg: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for &p in pos {
+            d.push_pos(p);
+        }
+        for &n in neg {
+            d.push_neg(n);
+        }
+        d.flush(|x| out.push(x));
+        d.end_tick();
+        out
+    }
+
+    #[test]
+    fn difference_matrix() {
+        let ticks: NegTicks<u8, u8> = [(&[1, 2, 2, 3], &[3, 3]), (&[4], &[2]), (&[], &[])];
+        let cases: [Case<u8>; 4] = [
+            (Tick, Tick, [vec![1, 2, 2], vec![4], vec![]]),
+            (Tick, Static, [vec![1, 2, 2], vec![4], vec![]]),
+            (
+                Static,
+                Tick,
+                [vec![1, 2, 2], vec![1, 3, 4], vec![1, 2, 2, 3, 4]],
+            ),
+            (Static, Static, [vec![1, 2, 2], vec![1, 4], vec![1, 4]]),
+        ];
+        for (pos, neg, expected) in cases {
+            let mut d = DifferenceState::new(pos, neg);
+            let _: Ty<u8> = DifferenceState::output(Ty::new());
+            for (tick, ((p, n), expected)) in ticks.iter().zip(&expected).enumerate() {
+                assert_eq!(d.needs_run(), pos == Static && tick > 0);
+                assert_eq!(
+                    &diff_tick(&mut d, p, n),
+                    expected,
+                    "{pos:?}/{neg:?} tick {tick}"
+                );
+            }
+        }
+    }
+}
