@@ -324,7 +324,7 @@ impl<'a> Generator<'a> {
             };
             let cx = self.op_context(node, false);
             if self.per_run[node] {
-                let outputs = &cx.outputs;
+                let outputs = &cx.outputs[..cx.output_count];
                 code.extend(quote!(#( let #outputs = #root::ops::Ty::new(); )*));
             } else {
                 code.extend((writer.args)(&cx));
@@ -681,7 +681,7 @@ impl<'a> Generator<'a> {
             let Some(writer) = self.writer(node) else { continue };
             let cx = self.op_context(node, true);
             per_run_args.extend((writer.args)(&cx));
-            for slot in 0..cx.outputs.len() {
+            for slot in 0..cx.output_count {
                 let (built, run) = (Names::ty(node, slot), Names::run_ty(node, slot));
                 per_run_args.extend(quote!(let _ = #root::ops::same(#built, #run);));
             }

@@ -34,6 +34,11 @@ pub use metrics::Metrics;
 pub use tideflow_lang::{GraphFormat, GraphView};
 pub use tideflow_macro::{flow, main, test};
 
+/// The README's example, compiled and run as a doc test so the front door stays true.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// Support for generated code; not a public API.
 #[doc(hidden)]
 pub mod __private {
