@@ -748,12 +748,12 @@ impl<'a> Generator<'a> {
         for (edge, kind) in self.edge_kinds.iter().enumerate() {
             if let EdgeKind::Defer(delay) = kind {
                 let (current, next) = (Names::defer_current(edge), Names::defer_next(edge));
-                if *delay == Delay::Tick {
-                    code.extend(quote!(if !#next.is_empty() { context.request_tick(); }));
-                }
-                code.extend(quote! {
-                    #current.clear();
-                    ::std::mem::swap(&mut #current, &mut #next);
+                let root = self.root;
+                let advance = quote!(#root::ops::persist::advance_deferred(&mut #current, &mut #next));
+                code.extend(if *delay == Delay::Tick {
+                    quote!(if #advance { context.request_tick(); })
+                } else {
+                    quote!(#advance;)
                 });
             }
         }

@@ -4,8 +4,8 @@
 //! established `'static` replay): new items pass straight through when pushed, and
 //! [`Persist::replay`] emits, once per tick, the items stored in earlier ticks.
 //!
-//! [`DeferBuffer`] is the double buffer behind `defer_tick()`: items pushed in one tick come
-//! out in the next. Both sides keep their allocations, so a steady state allocates nothing.
+//! [`advance_deferred`] moves a `defer_tick()` edge's items into the next tick. Both sides keep
+//! their allocations, so a steady state allocates nothing.
 
 use crate::ops::Ty;
 
@@ -57,55 +57,15 @@ impl<T: Clone> Persist<T> {
     }
 }
 
-/// The double buffer behind `defer_tick()`: items pushed this tick are drained next tick.
-#[derive(Debug, Clone)]
-pub struct DeferBuffer<T> {
-    current: Vec<T>,
-    next: Vec<T>,
-}
-
-impl<T> Default for DeferBuffer<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<T> DeferBuffer<T> {
-    /// Two empty sides.
-    pub fn new() -> Self {
-        Self {
-            current: Vec::new(),
-            next: Vec::new(),
-        }
-    }
-
-    /// Queues `item` for the next tick.
-    #[inline]
-    pub fn push(&mut self, item: T) {
-        self.next.push(item);
-    }
-
-    /// Takes this tick's items (pushed in the previous tick), in arrival order.
-    pub fn drain_current(&mut self) -> std::vec::Drain<'_, T> {
-        self.current.drain(..)
-    }
-
-    /// How many items this tick has left to drain.
-    pub fn current_len(&self) -> usize {
-        self.current.len()
-    }
-
-    /// Whether items wait for the next tick (a non-lazy `defer_tick` then asks for one).
-    pub fn has_next(&self) -> bool {
-        !self.next.is_empty()
-    }
-
-    /// End of tick: the next tick's items become current. Current items not drained (there
-    /// should be none) are dropped; both allocations are kept.
-    pub fn end_tick(&mut self) {
-        self.current.clear();
-        std::mem::swap(&mut self.current, &mut self.next);
-    }
+/// End of tick for a `defer_tick()` edge: the items pushed this tick (`next`) become the next
+/// tick's input (`current`). Returns whether any items moved, i.e. whether a non-lazy
+/// `defer_tick()` needs another tick. Items of `current` not drained (there should be none) are
+/// dropped; both allocations are kept, so a steady state allocates nothing.
+#[inline]
+pub fn advance_deferred<T>(current: &mut Vec<T>, next: &mut Vec<T>) -> bool {
+    current.clear();
+    std::mem::swap(current, next);
+    !current.is_empty()
 }
 
 #[cfg(test)]
@@ -147,32 +107,19 @@ mod tests {
     }
 
     #[test]
-    fn defer_buffer_moves_items_one_tick() {
-        let mut d = DeferBuffer::default();
-        d.push(1);
-        d.push(2);
-        assert_eq!(d.current_len(), 0);
-        assert!(d.has_next());
-        assert_eq!(d.drain_current().collect::<Vec<_>>(), Vec::<i32>::new());
-        d.end_tick();
-        assert!(!d.has_next());
-        assert_eq!(d.current_len(), 2);
-        d.push(3);
-        assert_eq!(d.drain_current().collect::<Vec<_>>(), [1, 2]);
-        d.end_tick();
-        assert_eq!(d.drain_current().collect::<Vec<_>>(), [3]);
-        d.end_tick();
-        assert_eq!(d.current_len(), 0);
-        assert!(!d.has_next());
+    fn advance_deferred_moves_items_one_tick() {
+        let (mut current, mut next) = (Vec::new(), vec![1, 2]);
+        assert!(advance_deferred(&mut current, &mut next));
+        assert_eq!((current.as_slice(), next.as_slice()), (&[1, 2][..], &[][..]));
+        current.clear();
+        assert!(!advance_deferred(&mut current, &mut next));
+        assert!(current.is_empty());
     }
 
     #[test]
-    fn defer_buffer_drops_undrained_items() {
-        let mut d = DeferBuffer::new();
-        d.push('x');
-        d.end_tick();
-        d.push('y');
-        d.end_tick();
-        assert_eq!(d.drain_current().collect::<String>(), "y");
+    fn advance_deferred_drops_undrained_items() {
+        let (mut current, mut next) = (vec!['x'], vec!['y']);
+        advance_deferred(&mut current, &mut next);
+        assert_eq!(current, ['y']);
     }
 }

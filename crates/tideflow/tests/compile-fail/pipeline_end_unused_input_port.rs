@@ -1,0 +1,7 @@
+fn main() {
+    let mut flow = tideflow::flow! {
+        numbers = source_iter(0..3);
+        [0]numbers -> for_each(|x| println!("{x}"));
+    };
+    flow.run_available_sync();
+}

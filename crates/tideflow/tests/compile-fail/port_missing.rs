@@ -1,0 +1,7 @@
+fn main() {
+    let mut flow = tideflow::flow! {
+        j = join() -> for_each(|x: (u32, (u32, u32))| println!("{x:?}"));
+        source_iter([(1, 2)]) -> [0]j;
+    };
+    flow.run_available_sync();
+}
