@@ -155,6 +155,12 @@ fn check_operator(
     }
     let inputs = graph.in_edges(node).count();
     let outputs = graph.out_edges(node).count();
+    if inputs == 0 && outputs == 0 && spec.inputs.contains(0) && spec.outputs.contains(0) {
+        diagnostics.push(
+            Diagnostic::error(span, format!("`{name}` is not connected to anything"))
+                .with_help("an operator with neither inputs nor outputs does nothing; connect it with `->` or remove it"),
+        );
+    }
     check_degree(name, span, "input", spec.inputs, spec.soft_min_inputs, inputs, diagnostics);
     check_degree(name, span, "output", spec.outputs, spec.soft_min_outputs, outputs, diagnostics);
     resolve_persistence(name, spec, &operator.persistence, generics_span, diagnostics)

@@ -1,0 +1,115 @@
+//! The compiler's passes on whole programs: partition shapes, schedules, warnings, and the
+//! programmatic builder producing the same graph as the parser.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use tideflow_lang::partition::ScheduleItem;
+use tideflow_lang::{
+    build_flat_graph, check_graph, compile_flow, flat_view, parse_program, partition_graph,
+    GraphBuilder, Level, PartitionedGraph,
+};
+
+fn partition(tokens: TokenStream) -> PartitionedGraph {
+    let program = parse_program(tokens).expect("program parses");
+    let (graph, diagnostics) = build_flat_graph(&program);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let (checked, diagnostics) = check_graph(graph);
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+    partition_graph(checked.expect("graph checks")).expect("graph partitions")
+}
+
+#[test]
+fn a_linear_pipeline_is_one_subgraph() {
+    let partitioned = partition(quote! {
+        source_iter(0..3) -> map(|x| x + 1) -> filter(|x| *x > 1) -> for_each(|x| println!("{x}"));
+    });
+    assert_eq!(partitioned.subgraphs.len(), 1);
+    assert_eq!(partitioned.subgraphs[0].nodes, [0, 1, 2, 3]);
+    assert_eq!(partitioned.schedule, [ScheduleItem::Subgraph(0)]);
+}
+
+#[test]
+fn a_fork_join_fuses_without_buffers() {
+    let partitioned = partition(quote! {
+        t = source_iter(0..10) -> tee();
+        t -> filter(|x| x % 2 == 0) -> u;
+        t -> filter(|x| x % 2 == 1) -> u;
+        u = union() -> for_each(|x| println!("{x}"));
+    });
+    assert_eq!(partitioned.subgraphs.len(), 1);
+    let union = 4;
+    assert_eq!(partitioned.checked.graph.node_name(union), "union");
+    assert!(partitioned.subgraphs[0].fusion.junctions.contains(&union));
+}
+
+#[test]
+fn a_recursive_join_becomes_a_fixpoint_after_its_sources() {
+    let partitioned = partition(quote! {
+        reached = union() -> unique() -> tee();
+        source_iter([0]) -> reached;
+        reached -> map(|v| (v, ())) -> [0]step;
+        source_iter([(0, 1)]) -> [1]step;
+        step = join() -> map(|(_, ((), next))| next) -> reached;
+        reached -> fold(|| 0, |count: &mut usize, _| *count += 1) -> for_each(|n| println!("{n}"));
+    });
+    let fixpoints: Vec<&Vec<usize>> = partitioned
+        .schedule
+        .iter()
+        .filter_map(|item| match item {
+            ScheduleItem::Fixpoint(subgraphs) => Some(subgraphs),
+            ScheduleItem::Subgraph(_) => None,
+        })
+        .collect();
+    assert_eq!(fixpoints.len(), 1, "{:?}", partitioned.schedule);
+    let fold = 8;
+    assert_eq!(partitioned.checked.graph.node_name(fold), "fold");
+    let fold_subgraph = partitioned.node_subgraph[fold].expect("fold is in a subgraph");
+    assert!(fixpoints[0].iter().all(|&sg| sg < fold_subgraph));
+    assert_eq!(partitioned.subgraphs[fold_subgraph].component, None);
+}
+
+#[test]
+fn a_union_with_one_input_is_a_warning_not_an_error() {
+    let compiled = compile_flow(
+        quote! { source_iter(0..3) -> union() -> for_each(|x: i32| println!("{x}")); },
+        &quote!(::tideflow),
+    );
+    assert!(compiled.code.is_some());
+    let messages: Vec<(Level, String)> = compiled
+        .diagnostics
+        .iter()
+        .map(|d| (d.level, d.message.clone()))
+        .collect();
+    assert_eq!(
+        messages,
+        [(
+            Level::Warning,
+            "`union` should have at least 2 input(s), actually has 1".to_string()
+        )]
+    );
+}
+
+#[test]
+fn the_builder_produces_the_parsers_graph() {
+    let parsed = parse_program(quote! {
+        j = join();
+        source_iter([(1, 'a')]) -> [0]j;
+        source_iter([(1, 'b')]) -> [1]j;
+        j -> for_each(|x| println!("{x:?}"));
+    })
+    .expect("program parses");
+    let (parsed, _) = build_flat_graph(&parsed);
+
+    let mut builder = GraphBuilder::new();
+    let join = builder.operator("join", &[]);
+    builder.name(join, "j");
+    let left = builder.operator("source_iter", &[syn::parse_quote!([(1, 'a')])]);
+    let right = builder.operator("source_iter", &[syn::parse_quote!([(1, 'b')])]);
+    let sink = builder.operator("for_each", &[syn::parse_quote!(|x| println!("{x:?}"))]);
+    builder.connect_ports(left, None, join, Some(tideflow_lang::parse::Port::Index(0)));
+    builder.connect_ports(right, None, join, Some(tideflow_lang::parse::Port::Index(1)));
+    builder.connect(join, sink);
+    let built = builder.build();
+
+    assert_eq!(flat_view(&built), flat_view(&parsed));
+}
