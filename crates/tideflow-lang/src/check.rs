@@ -89,14 +89,20 @@ pub fn check_graph(graph: FlatGraph) -> (Option<CheckedGraph>, Vec<Diagnostic>) 
                 if inputs != 1 {
                     diagnostics.push(Diagnostic::error(
                         content.span,
-                        format!("`{}()` must have exactly 1 input, actually has {inputs}", kind.name()),
+                        format!(
+                            "`{}()` must have exactly 1 input, actually has {inputs}",
+                            kind.name()
+                        ),
                     ));
                 }
                 if outputs > 1 {
                     diagnostics.push(
                         Diagnostic::error(
                             content.span,
-                            format!("`{}()` must have at most 1 output, actually has {outputs}", kind.name()),
+                            format!(
+                                "`{}()` must have at most 1 output, actually has {outputs}",
+                                kind.name()
+                            ),
                         )
                         .with_help("use `tee()` after it to send its items to several places"),
                     );
@@ -161,9 +167,31 @@ fn check_operator(
                 .with_help("an operator with neither inputs nor outputs does nothing; connect it with `->` or remove it"),
         );
     }
-    check_degree(name, span, "input", spec.inputs, spec.soft_min_inputs, inputs, diagnostics);
-    check_degree(name, span, "output", spec.outputs, spec.soft_min_outputs, outputs, diagnostics);
-    resolve_persistence(name, spec, &operator.persistence, generics_span, diagnostics)
+    check_degree(
+        name,
+        span,
+        "input",
+        spec.inputs,
+        spec.soft_min_inputs,
+        inputs,
+        diagnostics,
+    );
+    check_degree(
+        name,
+        span,
+        "output",
+        spec.outputs,
+        spec.soft_min_outputs,
+        outputs,
+        diagnostics,
+    );
+    resolve_persistence(
+        name,
+        spec,
+        &operator.persistence,
+        generics_span,
+        diagnostics,
+    )
 }
 
 fn check_degree(
@@ -223,7 +251,9 @@ fn resolve_persistence(
             "static" => values.push(Persistence::Static),
             other => diagnostics.push(Diagnostic::error(
                 *lifetime_span,
-                format!("unknown lifetime generic argument `'{other}`, expected `'tick` or `'static`"),
+                format!(
+                    "unknown lifetime generic argument `'{other}`, expected `'tick` or `'static`"
+                ),
             )),
         }
     }
@@ -275,7 +305,11 @@ fn resolve_slots(
             Side::Input => graph.edges[edge].dst_port.as_ref(),
             Side::Output => graph.edges[edge].src_port.as_ref(),
         };
-        let side_name = if side == Side::Input { "input" } else { "output" };
+        let side_name = if side == Side::Input {
+            "input"
+        } else {
+            "output"
+        };
         let ports = match spec {
             None => PortSpec::Unnamed,
             Some(spec) if side == Side::Input => spec.input_ports,
@@ -306,8 +340,10 @@ fn resolve_slots(
                         names.iter().position(|name| *name == port.to_string())
                     });
                     if index.is_none() {
-                        let given = port.map_or("<elided>".to_string(), |(port, _)| format!("`{port}`"));
-                        let expected: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                        let given =
+                            port.map_or("<elided>".to_string(), |(port, _)| format!("`{port}`"));
+                        let expected: Vec<String> =
+                            names.iter().map(|n| format!("`{n}`")).collect();
                         diagnostics.push(Diagnostic::error(
                             port_span,
                             format!(
@@ -323,11 +359,14 @@ fn resolve_slots(
             slots[edge] = slot;
             if !matches!(ports, PortSpec::Variadic) {
                 if let Some((_, first_span)) = taken.iter().find(|(taken, _)| *taken == slot) {
-                    let port_text = port.map_or("<elided>".to_string(), |(port, _)| port.to_string());
+                    let port_text =
+                        port.map_or("<elided>".to_string(), |(port, _)| port.to_string());
                     diagnostics.push(
                         Diagnostic::error(
                             port_span,
-                            format!("{side_name} port `{port_text}` of `{name}` is connected twice"),
+                            format!(
+                                "{side_name} port `{port_text}` of `{name}` is connected twice"
+                            ),
                         )
                         .with_note(*first_span, "first connected here")
                         .with_help(if side == Side::Input {
@@ -351,7 +390,10 @@ fn resolve_slots(
             if !missing.is_empty() && connected && !edges.is_empty() {
                 diagnostics.push(Diagnostic::error(
                     graph.nodes[node].span,
-                    format!("`{name}` missing expected {side_name} port(s): {}", missing.join(", ")),
+                    format!(
+                        "`{name}` missing expected {side_name} port(s): {}",
+                        missing.join(", ")
+                    ),
                 ));
             }
         }

@@ -19,7 +19,7 @@ use crate::check::Persistence;
 use crate::graph::{HandoffKind, NodeContent, NodeId};
 use crate::ops::{Delay, OpContext, OperatorSpec, Writer};
 use crate::parse::REFERENCE_PLACEHOLDER_PREFIX;
-use crate::partition::{PartitionedGraph, Scope, ScheduleItem};
+use crate::partition::{PartitionedGraph, ScheduleItem, Scope};
 
 /// How an edge is realised in generated code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,10 +197,7 @@ impl<'a> Generator<'a> {
         let mut order = Vec::with_capacity(count);
         while order.len() < count {
             let ready = (0..count).find(|&node| {
-                !done[node]
-                    && graph
-                        .in_edges(node)
-                        .all(|edge| done[graph.edges[edge].src])
+                !done[node] && graph.in_edges(node).all(|edge| done[graph.edges[edge].src])
             });
             let next = ready.or_else(|| {
                 (0..count)
@@ -274,11 +271,13 @@ impl<'a> Generator<'a> {
             root,
             span: graph.nodes[node].span,
             state: Names::state(node),
-            arg_vars: (0..operator.args.len()).map(|i| Names::arg(node, i)).collect(),
+            arg_vars: (0..operator.args.len())
+                .map(|i| Names::arg(node, i))
+                .collect(),
             args: operator
                 .args
                 .iter()
-                .map(|arg| substitute_references(arg.to_token_stream(), node, &operator.references))
+                .map(|arg| substitute_references(arg.to_token_stream(), &operator.references))
                 .collect(),
             inputs: inputs.into_iter().map(|(_, witness)| witness).collect(),
             outputs,
@@ -362,8 +361,11 @@ impl<'a> Generator<'a> {
             let NodeContent::Handoff(kind) = graph.nodes[node].content else {
                 continue;
             };
-            let (storage, read, witness) =
-                (Names::handoff(node), Names::handoff_read(node), Names::ty(node, 0));
+            let (storage, read, witness) = (
+                Names::handoff(node),
+                Names::handoff_read(node),
+                Names::ty(node, 0),
+            );
             code.extend(match kind {
                 HandoffKind::Handoff => quote! {
                     let mut #storage = #root::ops::buffer(#witness);
@@ -434,7 +436,9 @@ impl<'a> Generator<'a> {
             return quote!(let _ = #item;);
         };
         let cx = self.op_context(node, false);
-        push(&cx, push_index, item, &|slot, item| self.emit_code(node, slot, item))
+        push(&cx, push_index, item, &|slot, item| {
+            self.emit_code(node, slot, item)
+        })
     }
 
     fn phase_code(&self, node: NodeId, phase: Phase) -> TokenStream {
@@ -453,8 +457,12 @@ impl<'a> Generator<'a> {
     }
 
     fn is_junction(&self, node: NodeId) -> bool {
-        self.partitioned.node_subgraph[node]
-            .is_some_and(|sg| self.partitioned.subgraphs[sg].fusion.junctions.contains(&node))
+        self.partitioned.node_subgraph[node].is_some_and(|sg| {
+            self.partitioned.subgraphs[sg]
+                .fusion
+                .junctions
+                .contains(&node)
+        })
     }
 
     // ----- subgraphs -----
@@ -576,7 +584,9 @@ impl<'a> Generator<'a> {
         let mut seen = BTreeSet::new();
         let mut code = TokenStream::new();
         for &node in &self.partitioned.subgraphs[subgraph].nodes {
-            let Some(operator) = graph.operator(node) else { continue };
+            let Some(operator) = graph.operator(node) else {
+                continue;
+            };
             for (reference, target) in &operator.references {
                 let Some(target) = *target else { continue };
                 if !seen.insert((target, reference.mutable)) {
@@ -678,7 +688,9 @@ impl<'a> Generator<'a> {
             if !self.per_run[node] {
                 continue;
             }
-            let Some(writer) = self.writer(node) else { continue };
+            let Some(writer) = self.writer(node) else {
+                continue;
+            };
             let cx = self.op_context(node, true);
             per_run_args.extend((writer.args)(&cx));
             for slot in 0..cx.output_count {
@@ -749,7 +761,8 @@ impl<'a> Generator<'a> {
             if let EdgeKind::Defer(delay) = kind {
                 let (current, next) = (Names::defer_current(edge), Names::defer_next(edge));
                 let root = self.root;
-                let advance = quote!(#root::ops::persist::advance_deferred(&mut #current, &mut #next));
+                let advance =
+                    quote!(#root::ops::persist::advance_deferred(&mut #current, &mut #next));
                 code.extend(if *delay == Delay::Tick {
                     quote!(if #advance { context.request_tick(); })
                 } else {
@@ -823,13 +836,14 @@ fn mentions_context(tokens: TokenStream) -> bool {
 /// Replaces reference placeholders in `tokens` with the bindings of their targets.
 fn substitute_references(
     tokens: TokenStream,
-    node: NodeId,
     references: &[(crate::parse::Reference, Option<NodeId>)],
 ) -> TokenStream {
     tokens
         .into_iter()
         .map(|tree| match tree {
-            TokenTree::Ident(ident) if ident.to_string().starts_with(REFERENCE_PLACEHOLDER_PREFIX) => {
+            TokenTree::Ident(ident)
+                if ident.to_string().starts_with(REFERENCE_PLACEHOLDER_PREFIX) =>
+            {
                 let found = references
                     .iter()
                     .find(|(reference, _)| reference.placeholder == ident);
@@ -845,7 +859,7 @@ fn substitute_references(
             TokenTree::Group(group) => {
                 let mut replaced = proc_macro2::Group::new(
                     group.delimiter(),
-                    substitute_references(group.stream(), node, references),
+                    substitute_references(group.stream(), references),
                 );
                 replaced.set_span(group.span());
                 TokenTree::Group(replaced)

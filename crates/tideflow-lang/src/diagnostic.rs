@@ -98,7 +98,12 @@ impl fmt::Display for Diagnostic {
         )?;
         for (span, note) in &self.notes {
             let start = span.start();
-            write!(f, "\n  note: {note} (at {}:{})", start.line, start.column + 1)?;
+            write!(
+                f,
+                "\n  note: {note} (at {}:{})",
+                start.line,
+                start.column + 1
+            )?;
         }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
@@ -114,7 +119,10 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 
 /// The candidates closest to `word` by edit distance (at most a third of its length, at least 1),
 /// best first, at most three.
-pub fn closest_matches<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+pub fn closest_matches<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
@@ -125,11 +133,18 @@ pub fn closest_matches<'a>(word: &str, candidates: impl IntoIterator<Item = &'a 
         .collect();
     scored.sort();
     scored.dedup();
-    scored.into_iter().take(3).map(|(_, candidate)| candidate).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, candidate)| candidate)
+        .collect()
 }
 
 /// A "did you mean ..." help line for the closest candidates, if any are close.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let matches = closest_matches(word, candidates);
     let quoted: Vec<String> = matches.iter().map(|m| format!("`{m}`")).collect();
     match quoted.as_slice() {
@@ -161,8 +176,14 @@ mod tests {
     #[test]
     fn suggests_the_closest_operator_names() {
         let names = ["map", "flat_map", "filter_map", "filter", "fold"];
-        assert_eq!(did_you_mean("flatmap", names), Some("did you mean `flat_map`?".into()));
-        assert_eq!(did_you_mean("fliter", names), Some("did you mean `filter`?".into()));
+        assert_eq!(
+            did_you_mean("flatmap", names),
+            Some("did you mean `flat_map`?".into())
+        );
+        assert_eq!(
+            did_you_mean("fliter", names),
+            Some("did you mean `filter`?".into())
+        );
         assert_eq!(did_you_mean("zzzzzz", names), None);
     }
 }

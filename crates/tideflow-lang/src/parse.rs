@@ -273,9 +273,8 @@ fn parse_element(input: ParseStream) -> syn::Result<Element> {
     if !input.peek(syn::Ident) {
         return Err(input.error("expected an operator, a name, or a parenthesised pipeline"));
     }
-    let is_operator = input.peek2(syn::token::Paren)
-        || input.peek2(Token![::])
-        || input.peek2(Token![<]);
+    let is_operator =
+        input.peek2(syn::token::Paren) || input.peek2(Token![::]) || input.peek2(Token![<]);
     if !is_operator {
         let name: Ident = input.parse()?;
         let output_port = parse_optional_index(input)?;
@@ -354,7 +353,9 @@ impl Parse for Operator {
         let replaced = replace_references(group.stream(), &mut references)?;
         let args = Punctuated::<syn::Expr, Token![,]>::parse_terminated
             .parse2(replaced)
-            .map_err(|error| syn::Error::new(error.span(), format!("bad operator argument: {error}")))?
+            .map_err(|error| {
+                syn::Error::new(error.span(), format!("bad operator argument: {error}"))
+            })?
             .into_iter()
             .collect();
         let source_text = source_text_between(start, input.cursor());
@@ -425,8 +426,10 @@ fn write_compact(tokens: TokenStream, out: &mut String) {
                     Delimiter::Brace => ("{ ", " }"),
                     Delimiter::None => ("", ""),
                 };
-                let glued = matches!(previous, Previous::Word | Previous::Close | Previous::Glue | Previous::Start)
-                    && group.delimiter() != Delimiter::Brace;
+                let glued = matches!(
+                    previous,
+                    Previous::Word | Previous::Close | Previous::Glue | Previous::Start
+                ) && group.delimiter() != Delimiter::Brace;
                 if !glued && previous != Previous::Start {
                     out.push(' ');
                 }
@@ -436,14 +439,20 @@ fn write_compact(tokens: TokenStream, out: &mut String) {
                 previous = Previous::Close;
             }
             TokenTree::Ident(ident) => {
-                if matches!(previous, Previous::Word | Previous::Close | Previous::Spaced) {
+                if matches!(
+                    previous,
+                    Previous::Word | Previous::Close | Previous::Spaced
+                ) {
                     out.push(' ');
                 }
                 out.push_str(&ident.to_string());
                 previous = Previous::Word;
             }
             TokenTree::Literal(literal) => {
-                if matches!(previous, Previous::Word | Previous::Close | Previous::Spaced) {
+                if matches!(
+                    previous,
+                    Previous::Word | Previous::Close | Previous::Spaced
+                ) {
                     out.push(' ');
                 }
                 out.push_str(&literal.to_string());
@@ -454,12 +463,25 @@ fn write_compact(tokens: TokenStream, out: &mut String) {
                 let joint = punct.spacing() == proc_macro2::Spacing::Joint;
                 if previous == Previous::JointPunct {
                     out.push(c);
-                    previous = if joint { Previous::JointPunct } else { Previous::Spaced };
+                    previous = if joint {
+                        Previous::JointPunct
+                    } else {
+                        Previous::Spaced
+                    };
                     continue;
                 }
-                let operand_position = matches!(previous, Previous::Start | Previous::Spaced | Previous::Glue);
+                let operand_position = matches!(
+                    previous,
+                    Previous::Start | Previous::Spaced | Previous::Glue
+                );
                 let (space_before, next_state) = match c {
-                    '\'' => (matches!(previous, Previous::Spaced | Previous::Word | Previous::Close), Previous::Glue),
+                    '\'' => (
+                        matches!(
+                            previous,
+                            Previous::Spaced | Previous::Word | Previous::Close
+                        ),
+                        Previous::Glue,
+                    ),
                     '.' | '#' => (false, Previous::Glue),
                     ':' if joint || out.ends_with(':') => (false, Previous::Glue),
                     ':' => (false, Previous::Spaced),
@@ -478,9 +500,17 @@ fn write_compact(tokens: TokenStream, out: &mut String) {
                         generic_depth -= 1;
                         (false, Previous::Close)
                     }
-                    '|' if !joint && !out.ends_with('|') && (operand_position || previous == Previous::Word && out.ends_with("move")) && !in_closure_params => {
+                    '|' if !joint
+                        && !out.ends_with('|')
+                        && (operand_position
+                            || previous == Previous::Word && out.ends_with("move"))
+                        && !in_closure_params =>
+                    {
                         in_closure_params = true;
-                        (!matches!(previous, Previous::Start | Previous::Glue), Previous::Glue)
+                        (
+                            !matches!(previous, Previous::Start | Previous::Glue),
+                            Previous::Glue,
+                        )
                     }
                     '|' if in_closure_params => {
                         in_closure_params = false;
@@ -492,7 +522,11 @@ fn write_compact(tokens: TokenStream, out: &mut String) {
                     ),
                     _ => (
                         !matches!(previous, Previous::Start | Previous::Glue),
-                        if joint { Previous::JointPunct } else { Previous::Spaced },
+                        if joint {
+                            Previous::JointPunct
+                        } else {
+                            Previous::Spaced
+                        },
                     ),
                 };
                 if space_before && !out.ends_with(' ') && !out.is_empty() {
@@ -500,7 +534,11 @@ fn write_compact(tokens: TokenStream, out: &mut String) {
                 }
                 out.push(c);
                 previous = next_state;
-                if c == '.' && iter.peek().is_some_and(|next| matches!(next, TokenTree::Punct(p) if p.as_char() == '.')) {
+                if c == '.'
+                    && iter.peek().is_some_and(
+                        |next| matches!(next, TokenTree::Punct(p) if p.as_char() == '.'),
+                    )
+                {
                     previous = Previous::Glue;
                 }
             }
@@ -612,7 +650,10 @@ mod tests {
         let Element::Group { output_port, .. } = &pipeline.elements[0] else {
             panic!("expected a group");
         };
-        assert_eq!(output_port.as_ref().map(|p| p.port.clone()), Some(Port::Name("out".into())));
+        assert_eq!(
+            output_port.as_ref().map(|p| p.port.clone()),
+            Some(Port::Name("out".into()))
+        );
     }
 
     #[test]
@@ -633,7 +674,10 @@ mod tests {
             .iter()
             .map(|r| (r.name.to_string(), r.mutable))
             .collect();
-        assert_eq!(names, [("max".to_string(), false), ("log".to_string(), true)]);
+        assert_eq!(
+            names,
+            [("max".to_string(), false), ("log".to_string(), true)]
+        );
         let text = filter.args[0].to_token_stream().to_string();
         assert!(text.contains("__tideflow_ref_max"), "{text}");
         assert!(text.contains("__tideflow_ref_mut_log"), "{text}");

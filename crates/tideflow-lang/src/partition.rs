@@ -354,7 +354,10 @@ pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionP
         let Some(spec) = checked.specs[node] else {
             return 0;
         };
-        let ports: BTreeSet<usize> = graph.in_edges(node).map(|e| checked.push_index(e)).collect();
+        let ports: BTreeSet<usize> = graph
+            .in_edges(node)
+            .map(|e| checked.push_index(e))
+            .collect();
         usize::from(spec.emits.on_push) * ports.len()
             + usize::from(spec.emits.on_start)
             + usize::from(spec.emits.on_flush)
@@ -468,7 +471,10 @@ fn build_schedule(
             }
         }
     }
-    let adjacency: Vec<Vec<usize>> = adjacency.into_iter().map(|s| s.into_iter().collect()).collect();
+    let adjacency: Vec<Vec<usize>> = adjacency
+        .into_iter()
+        .map(|s| s.into_iter().collect())
+        .collect();
     let mut components = strongly_connected_components(&adjacency);
     components.reverse();
     for members in &mut components {

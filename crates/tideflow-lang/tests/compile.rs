@@ -107,7 +107,12 @@ fn the_builder_produces_the_parsers_graph() {
     let right = builder.operator("source_iter", &[syn::parse_quote!([(1, 'b')])]);
     let sink = builder.operator("for_each", &[syn::parse_quote!(|x| println!("{x:?}"))]);
     builder.connect_ports(left, None, join, Some(tideflow_lang::parse::Port::Index(0)));
-    builder.connect_ports(right, None, join, Some(tideflow_lang::parse::Port::Index(1)));
+    builder.connect_ports(
+        right,
+        None,
+        join,
+        Some(tideflow_lang::parse::Port::Index(1)),
+    );
     builder.connect(join, sink);
     let built = builder.build();
 

@@ -72,17 +72,17 @@ fn wrap_async(item: TokenStream, attribute: TokenStream2) -> TokenStream {
         Err(error) => return error.to_compile_error().into(),
     };
     if function.sig.asyncness.take().is_none() {
-        return syn::Error::new_spanned(&function.sig.fn_token, "expected an `async fn`")
+        return syn::Error::new_spanned(function.sig.fn_token, "expected an `async fn`")
             .to_compile_error()
             .into();
     }
     let body = &function.block;
-    function.block = Box::new(syn::parse_quote!({
+    *function.block = syn::parse_quote!({
         let runtime = ::tideflow::__private::tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("failed to start the tokio runtime");
         ::tideflow::__private::tokio::task::LocalSet::new().block_on(&runtime, async move #body)
-    }));
+    });
     quote!(#attribute #function).into()
 }

@@ -16,6 +16,9 @@ fn main() {
         reached -> sort() -> for_each(|node| println!("reachable from 0: node {node}"));
     };
     flow.run_available_sync();
-    println!("\nran {} tick(s); the compiled graph, as Mermaid:\n", flow.current_tick());
+    println!(
+        "\nran {} tick(s); the compiled graph, as Mermaid:\n",
+        flow.current_tick()
+    );
     println!("{}", flow.graph().to_mermaid());
 }

@@ -41,10 +41,7 @@ const fn unary(
 }
 
 /// A writer with only arguments and a push step.
-const fn stateless(
-    args: fn(&OpContext) -> TokenStream,
-    push: fn(&OpContext, usize, TokenStream, &Emit) -> TokenStream,
-) -> Writer {
+const fn stateless(args: fn(&OpContext) -> TokenStream, push: super::PushWriter) -> Writer {
     Writer {
         args,
         state: no_state,
@@ -88,7 +85,9 @@ fn typed_identity(cx: &OpContext) -> TokenStream {
     let outputs = &cx.outputs;
     let ty = cx.type_args.first();
     let source = match (cx.inputs.first(), ty) {
-        (Some(input), Some(ty)) => quote_spanned!(cx.span=> { let __typed: #root::ops::Ty<#ty> = #input; __typed }),
+        (Some(input), Some(ty)) => {
+            quote_spanned!(cx.span=> { let __typed: #root::ops::Ty<#ty> = #input; __typed })
+        }
         (Some(input), None) => quote!(#input),
         (None, Some(ty)) => quote_spanned!(cx.span=> #root::ops::Ty::<#ty>::new()),
         (None, None) => quote_spanned!(cx.span=> #root::ops::Ty::new()),
@@ -151,7 +150,10 @@ fn tee_push(cx: &OpContext, _: usize, item: TokenStream, emit: &Emit) -> TokenSt
         if output == last {
             emit(output, quote!(#value))
         } else {
-            emit(output, quote_spanned!(cx.span=> ::std::clone::Clone::clone(&#value)))
+            emit(
+                output,
+                quote_spanned!(cx.span=> ::std::clone::Clone::clone(&#value)),
+            )
         }
     });
     quote_spanned! {cx.span=> { let #value = #item; #( #branches )* } }
@@ -229,7 +231,10 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "Applies a function returning `Option` and keeps the `Some` values.",
         1,
         Arity::exactly(1),
-        stateless(|cx| shaped_with_output(cx, "filter_map_fn"), filter_map_push),
+        stateless(
+            |cx| shaped_with_output(cx, "filter_map_fn"),
+            filter_map_push,
+        ),
     ),
     unary(
         "flat_map",

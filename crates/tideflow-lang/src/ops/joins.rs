@@ -84,7 +84,12 @@ fn replay(cx: &OpContext, emit: &Emit) -> TokenStream {
 }
 
 /// Buffered push: `state.push_pos(item)` / `state.push_neg(item)`.
-fn positive_negative_push(cx: &OpContext, input: usize, item: TokenStream, _: &Emit) -> TokenStream {
+fn positive_negative_push(
+    cx: &OpContext,
+    input: usize,
+    item: TokenStream,
+    _: &Emit,
+) -> TokenStream {
     let state = &cx.state;
     if input == 0 {
         quote_spanned!(cx.span=> #state.push_pos(#item);)

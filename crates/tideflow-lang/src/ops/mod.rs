@@ -40,7 +40,10 @@ pub struct Arity {
 impl Arity {
     /// Exactly `n`.
     pub const fn exactly(n: usize) -> Self {
-        Self { min: n, max: Some(n) }
+        Self {
+            min: n,
+            max: Some(n),
+        }
     }
 
     /// From `min` to `max`.
@@ -145,6 +148,10 @@ pub struct OpContext<'a> {
 /// Generates the code to emit one item on output `index`: `emit(index, item_expression)`.
 pub type Emit<'a> = dyn Fn(usize, TokenStream) -> TokenStream + 'a;
 
+/// Generates the code that handles one item arriving on an input: `(context, input index, item
+/// expression, emit)`.
+pub type PushWriter = fn(&OpContext, usize, TokenStream, &Emit) -> TokenStream;
+
 /// The code-generation functions of one operator.
 #[derive(Clone, Copy)]
 pub struct Writer {
@@ -155,7 +162,7 @@ pub struct Writer {
     /// did not.
     pub state: fn(&OpContext) -> TokenStream,
     /// Handles one item arriving on input `index`.
-    pub push: Option<fn(&OpContext, usize, TokenStream, &Emit) -> TokenStream>,
+    pub push: Option<PushWriter>,
     /// Emits at the start of a run (sources, replays).
     pub start: Option<fn(&OpContext, &Emit) -> TokenStream>,
     /// Emits after all inputs were pushed (blocking operators, sinks flushing).
@@ -298,11 +305,7 @@ pub(crate) mod common {
     }
 
     /// A closure `|item| <emit output 0>` for library calls that take an emit function.
-    pub fn emit_closure(
-        cx: &OpContext,
-        emit: &super::Emit,
-        output: usize,
-    ) -> TokenStream {
+    pub fn emit_closure(cx: &OpContext, emit: &super::Emit, output: usize) -> TokenStream {
         let item = proc_macro2::Ident::new("__item", cx.span);
         let body = emit(output, quote::quote!(#item));
         quote_spanned!(cx.span=> |#item| { #body })

@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote_spanned;
 
 use super::common::{emit_closure, end_tick, needs_run, same_type};
-use super::{Arity, Delay, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+use super::{
+    Arity, Delay, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+};
 
 /// `defer_tick()` / `defer_tick_lazy()`: its input edge is a double buffer, so the node itself
 /// only passes items on, in the next tick.

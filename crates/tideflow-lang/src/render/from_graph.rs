@@ -16,7 +16,9 @@ fn node_views(graph: &FlatGraph) -> Vec<NodeView> {
         .enumerate()
         .map(|(id, node)| {
             let (kind, label) = match &node.content {
-                NodeContent::Operator(operator) => (NodeKind::Operator, operator.source_text.clone()),
+                NodeContent::Operator(operator) => {
+                    (NodeKind::Operator, operator.source_text.clone())
+                }
                 NodeContent::Handoff(kind) => (
                     match kind {
                         HandoffKind::Handoff => NodeKind::Handoff,
@@ -142,7 +144,11 @@ pub fn partitioned_view(partitioned: &PartitionedGraph) -> GraphView {
                 src_port: port_text(&edge.src_port),
                 dst: buffer,
                 dst_port: None,
-                kind: if delayed { EdgeKind::Delay } else { EdgeKind::Data },
+                kind: if delayed {
+                    EdgeKind::Delay
+                } else {
+                    EdgeKind::Data
+                },
             });
             edges.push(EdgeView {
                 src: buffer,

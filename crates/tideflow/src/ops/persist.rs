@@ -110,7 +110,10 @@ mod tests {
     fn advance_deferred_moves_items_one_tick() {
         let (mut current, mut next) = (Vec::new(), vec![1, 2]);
         assert!(advance_deferred(&mut current, &mut next));
-        assert_eq!((current.as_slice(), next.as_slice()), (&[1, 2][..], &[][..]));
+        assert_eq!(
+            (current.as_slice(), next.as_slice()),
+            (&[1, 2][..], &[][..])
+        );
         current.clear();
         assert!(!advance_deferred(&mut current, &mut next));
         assert!(current.is_empty());
