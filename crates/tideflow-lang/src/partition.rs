@@ -294,17 +294,7 @@ fn group_is_valid(
         return false;
     }
     // Internal edges acyclic.
-    let local: Vec<Vec<usize>> = members
-        .iter()
-        .map(|&node| {
-            graph
-                .out_edges(node)
-                .filter(|&edge| !checked.is_delay_edge(edge))
-                .filter_map(|edge| members.iter().position(|&m| m == graph.edges[edge].dst))
-                .collect()
-        })
-        .collect();
-    if topological_order(&local).is_none() {
+    if topological_order(&internal_adjacency(checked, &members)).is_none() {
         return false;
     }
     if fusion_plan(checked, &members).is_none() {
@@ -520,13 +510,10 @@ fn build_schedule(
     }
 }
 
-/// The operators of group `id` in topological order of their internal edges.
-fn ordered_members(checked: &CheckedGraph, group: &[usize], id: usize) -> Vec<NodeId> {
+/// The within-tick edges among `members`, as adjacency lists over their positions.
+fn internal_adjacency(checked: &CheckedGraph, members: &[NodeId]) -> Vec<Vec<usize>> {
     let graph = &checked.graph;
-    let members: Vec<NodeId> = (0..group.len())
-        .filter(|&n| group[n] == id && checked.specs[n].is_some())
-        .collect();
-    let local: Vec<Vec<usize>> = members
+    members
         .iter()
         .map(|&node| {
             graph
@@ -535,8 +522,15 @@ fn ordered_members(checked: &CheckedGraph, group: &[usize], id: usize) -> Vec<No
                 .filter_map(|edge| members.iter().position(|&m| m == graph.edges[edge].dst))
                 .collect()
         })
+        .collect()
+}
+
+/// The operators of group `id` in topological order of their internal edges.
+fn ordered_members(checked: &CheckedGraph, group: &[usize], id: usize) -> Vec<NodeId> {
+    let members: Vec<NodeId> = (0..group.len())
+        .filter(|&n| group[n] == id && checked.specs[n].is_some())
         .collect();
-    match topological_order(&local) {
+    match topological_order(&internal_adjacency(checked, &members)) {
         Some(order) => order.into_iter().map(|i| members[i]).collect(),
         None => members,
     }
