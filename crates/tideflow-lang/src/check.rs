@@ -7,7 +7,7 @@ use proc_macro2::Span;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::graph::{FlatGraph, NodeContent, NodeId};
-use crate::ops::{find_operator, operator_names, Arity, OperatorSpec, PortSpec};
+use crate::ops::{find_operator, operator_names, OperatorSpec, PortSpec};
 use crate::parse::Port;
 
 /// How long an operator's state lives (its resolved persistence argument).
@@ -148,16 +148,19 @@ fn check_operator(
             ),
         ));
     }
-    let generics_span = operator.generics_span.unwrap_or(span);
+    let generics_span = operator.generics_span.unwrap_or((span, span));
     if !spec.type_args.contains(operator.type_args.len()) {
-        diagnostics.push(Diagnostic::error(
-            generics_span,
-            format!(
-                "`{name}` takes {} type argument(s), actually has {}",
-                spec.type_args.describe(),
-                operator.type_args.len()
-            ),
-        ));
+        diagnostics.push(
+            Diagnostic::error(
+                generics_span.0,
+                format!(
+                    "`{name}` takes {}, actually has {}",
+                    spec.type_args.describe_count("type argument"),
+                    operator.type_args.len()
+                ),
+            )
+            .through(generics_span.1),
+        );
     }
     let inputs = graph.in_edges(node).count();
     let outputs = graph.out_edges(node).count();
@@ -167,24 +170,13 @@ fn check_operator(
                 .with_help("an operator with neither inputs nor outputs does nothing; connect it with `->` or remove it"),
         );
     }
-    check_degree(
-        name,
-        span,
-        "input",
-        spec.inputs,
-        spec.soft_min_inputs,
-        inputs,
-        diagnostics,
-    );
-    check_degree(
-        name,
-        span,
-        "output",
-        spec.outputs,
-        spec.soft_min_outputs,
-        outputs,
-        diagnostics,
-    );
+    // Too few inputs on fixed ports are reported as missing ports, by name.
+    let missing_ports_reported =
+        matches!(spec.input_ports, PortSpec::Fixed(_)) && inputs > 0 && inputs < spec.inputs.min;
+    if !missing_ports_reported {
+        check_degree(spec, span, Side::Input, inputs, diagnostics);
+    }
+    check_degree(spec, span, Side::Output, outputs, diagnostics);
     resolve_persistence(
         name,
         spec,
@@ -195,34 +187,48 @@ fn check_operator(
 }
 
 fn check_degree(
-    name: &str,
+    spec: &OperatorSpec,
     span: Span,
-    side: &str,
-    arity: Arity,
-    soft_min: usize,
+    side: Side,
     actual: usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let name = spec.name;
+    let (arity, soft_min, noun) = match side {
+        Side::Input => (spec.inputs, spec.soft_min_inputs, "input"),
+        Side::Output => (spec.outputs, spec.soft_min_outputs, "output"),
+    };
     if !arity.contains(actual) {
         let mut diagnostic = Diagnostic::error(
             span,
             format!(
-                "`{name}` must have {} {side}(s), actually has {actual}",
-                arity.describe()
+                "`{name}` must have {}, actually has {actual}",
+                arity.describe_count(noun)
             ),
         );
-        if arity.max.is_some_and(|max| actual > max) {
-            diagnostic = diagnostic.with_help(if side == "output" {
-                "use `tee()` to send items to several places"
-            } else {
-                "use `union()` to merge several inputs"
-            });
+        let help = match (side, arity.max) {
+            (Side::Output, Some(0)) => Some(format!(
+                "`{name}` is a sink and must end its pipeline; remove the `-> ...` after it"
+            )),
+            (Side::Input, Some(0)) => Some(format!(
+                "`{name}` is a source and must start its pipeline; to combine its items with others, send both into a `union()`"
+            )),
+            (Side::Output, Some(max)) if actual > max => {
+                Some("use `tee()` to send items to several places".to_string())
+            }
+            (Side::Input, Some(max)) if actual > max => {
+                Some("use `union()` to merge several inputs".to_string())
+            }
+            _ => None,
+        };
+        if let Some(help) = help {
+            diagnostic = diagnostic.with_help(help);
         }
         diagnostics.push(diagnostic);
     } else if actual < soft_min {
         diagnostics.push(Diagnostic::warning(
             span,
-            format!("`{name}` should have at least {soft_min} {side}(s), actually has {actual}"),
+            format!("`{name}` should have at least {soft_min} {noun}(s), actually has {actual}"),
         ));
     }
 }
@@ -231,7 +237,7 @@ fn resolve_persistence(
     name: &str,
     spec: &OperatorSpec,
     given: &[(String, Span)],
-    span: Span,
+    (span, span_end): (Span, Span),
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Persistence> {
     let slots = spec.persistence.slots;
@@ -258,21 +264,27 @@ fn resolve_persistence(
         }
     }
     if slots == 0 && !given.is_empty() {
-        diagnostics.push(Diagnostic::error(
-            span,
-            format!(
-                "`{name}` takes no persistence lifetime arguments, actually has {}",
-                given.len()
-            ),
-        ));
+        diagnostics.push(
+            Diagnostic::error(
+                span,
+                format!(
+                    "`{name}` takes no persistence lifetime arguments, actually has {}",
+                    given.len()
+                ),
+            )
+            .through(span_end),
+        );
     } else if given.len() > 1 && given.len() != slots {
-        diagnostics.push(Diagnostic::error(
-            span,
-            format!(
-                "`{name}` accepts 0, 1 or {slots} persistence lifetime arguments, actually has {}",
-                given.len()
-            ),
-        ));
+        diagnostics.push(
+            Diagnostic::error(
+                span,
+                format!(
+                    "`{name}` accepts 0, 1 or {slots} persistence lifetime arguments, actually has {}",
+                    given.len()
+                ),
+            )
+            .through(span_end),
+        );
     }
     match values.as_slice() {
         [] => vec![default; slots.max(1)],
@@ -357,7 +369,7 @@ fn resolve_slots(
             };
             let Some(slot) = slot else { continue };
             slots[edge] = slot;
-            if !matches!(ports, PortSpec::Variadic) {
+            if matches!(ports, PortSpec::Fixed(_)) {
                 if let Some((_, first_span)) = taken.iter().find(|(taken, _)| *taken == slot) {
                     let port_text =
                         port.map_or("<elided>".to_string(), |(port, _)| port.to_string());
@@ -386,8 +398,7 @@ fn resolve_slots(
                 .filter(|(index, _)| !taken.iter().any(|(slot, _)| slot == index))
                 .map(|(_, name)| format!("`{name}`"))
                 .collect();
-            let connected = !taken.is_empty() || edges.is_empty();
-            if !missing.is_empty() && connected && !edges.is_empty() {
+            if !missing.is_empty() && !taken.is_empty() {
                 diagnostics.push(Diagnostic::error(
                     graph.nodes[node].span,
                     format!(

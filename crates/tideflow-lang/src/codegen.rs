@@ -245,7 +245,7 @@ impl<'a> Generator<'a> {
 
     /// The context handed to `node`'s writer. `per_run_outputs` renames the output witnesses
     /// (for argument code that runs at every subgraph run).
-    fn op_context(&self, node: NodeId, per_run_outputs: bool) -> OpContext<'a> {
+    fn op_context(&self, node: NodeId, per_run_outputs: bool) -> OpContext {
         let checked = &self.partitioned.checked;
         let graph = &checked.graph;
         let Some(operator) = graph.operator(node) else {
@@ -257,7 +257,7 @@ impl<'a> Generator<'a> {
             .collect();
         inputs.sort_by_key(|(slot, _)| *slot);
         let output_count = self.output_count(node);
-        let outputs = (0..output_count.max(1))
+        let outputs: Vec<Ident> = (0..output_count.max(1))
             .map(|slot| {
                 if per_run_outputs {
                     Names::run_ty(node, slot)
@@ -266,21 +266,29 @@ impl<'a> Generator<'a> {
                 }
             })
             .collect();
-        let root = self.root;
+        let span = graph.nodes[node].span;
+        let root = respan(self.root.clone(), span);
+        let at_operator = |mut ident: Ident| {
+            ident.set_span(span);
+            ident
+        };
         OpContext {
-            root,
-            span: graph.nodes[node].span,
-            state: Names::state(node),
+            root: root.clone(),
+            span,
+            state: at_operator(Names::state(node)),
             arg_vars: (0..operator.args.len())
-                .map(|i| Names::arg(node, i))
+                .map(|i| at_operator(Names::arg(node, i)))
                 .collect(),
             args: operator
                 .args
                 .iter()
                 .map(|arg| substitute_references(arg.to_token_stream(), &operator.references))
                 .collect(),
-            inputs: inputs.into_iter().map(|(_, witness)| witness).collect(),
-            outputs,
+            inputs: inputs
+                .into_iter()
+                .map(|(_, witness)| at_operator(witness))
+                .collect(),
+            outputs: outputs.into_iter().map(at_operator).collect(),
             persistence: checked.persistence[node]
                 .iter()
                 .map(|p| match p {
@@ -426,7 +434,8 @@ impl<'a> Generator<'a> {
                 quote!(#junction(#root::ops::Call::Second(#item));)
             };
         }
-        let value = format_ident!("__value_{}", node);
+        let span = self.checked().graph.nodes[node].span;
+        let value = format_ident!("__value_{}", node, span = span);
         let body = self.push_code(node, push_index, quote!(#value));
         quote!({ let #value = #item; #body })
     }
@@ -822,6 +831,23 @@ impl<'a> Generator<'a> {
 enum Phase {
     Start,
     Flush,
+}
+
+/// `tokens` with every span set to `span` (so errors in generated calls point at the operator).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut replaced = proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                replaced.set_span(span);
+                tree = TokenTree::Group(replaced);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
 }
 
 /// Whether an argument uses the identifier `context`.

@@ -18,8 +18,10 @@ pub enum Level {
 /// One message from the compiler, pointing at the user's tokens.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    /// Where the problem is.
+    /// Where the problem is (its first token, when it spans several).
     pub span: Span,
+    /// The last token of the problem, when it spans several (`::<'a, 'b>`).
+    pub span_end: Option<Span>,
     /// Error or warning.
     pub level: Level,
     /// What is wrong, in plain words, without a trailing period.
@@ -35,6 +37,7 @@ impl Diagnostic {
     pub fn error(span: Span, message: impl Into<String>) -> Self {
         Self {
             span,
+            span_end: None,
             level: Level::Error,
             message: message.into(),
             notes: Vec::new(),
@@ -48,6 +51,13 @@ impl Diagnostic {
             level: Level::Warning,
             ..Self::error(span, message)
         }
+    }
+
+    /// Extends the primary span to end at `end` (stable Rust cannot join spans, so the range is
+    /// kept as its two ends).
+    pub fn through(mut self, end: Span) -> Self {
+        self.span_end = Some(end);
+        self
     }
 
     /// Adds a note at another place.

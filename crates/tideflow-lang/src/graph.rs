@@ -26,7 +26,7 @@ pub struct FlatGraph {
 pub struct Node {
     /// Operator or handoff.
     pub content: NodeContent,
-    /// The name the user bound this node to (the pipeline's last node gets it).
+    /// The name of the statement `name = ...;` that created this node, if any.
     pub varname: Option<String>,
     /// The span diagnostics about this node point at.
     pub span: Span,
@@ -82,8 +82,8 @@ pub struct OperatorNode {
     pub persistence: Vec<(String, Span)>,
     /// Type arguments.
     pub type_args: Vec<syn::Type>,
-    /// Span of the turbofish, if any.
-    pub generics_span: Option<Span>,
+    /// First and last tokens of the turbofish, if any.
+    pub generics_span: Option<(Span, Span)>,
     /// Arguments, with `#references` as placeholder identifiers.
     pub args: Vec<syn::Expr>,
     /// Span of the argument list.

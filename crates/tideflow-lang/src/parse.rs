@@ -122,8 +122,8 @@ pub struct Operator {
     pub persistence: Vec<syn::Lifetime>,
     /// Type arguments after the lifetimes.
     pub type_args: Vec<syn::Type>,
-    /// Span of the turbofish, if present.
-    pub generics_span: Option<Span>,
+    /// Span of the turbofish, if present: its first and last tokens.
+    pub generics_span: Option<(Span, Span)>,
     /// Arguments, with `#references` replaced by placeholder identifiers.
     pub args: Vec<syn::Expr>,
     /// Span of the parenthesised argument list.
@@ -165,6 +165,11 @@ impl Parse for Program {
 
 impl Parse for Statement {
     fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.peek(Token![#]) {
+            return Err(input.error(
+                "doc comments (`///`, `//!`) and attributes are not allowed in a flow; use `//` comments",
+            ));
+        }
         if input.peek(Token![use]) {
             return Ok(Statement::Use(input.parse()?));
         }
@@ -179,7 +184,7 @@ impl Parse for Statement {
             while !content.is_empty() {
                 body.push(content.parse()?);
             }
-            input.parse::<Token![;]>()?;
+            end_statement(input)?;
             return Ok(Statement::Loop {
                 span: keyword.span,
                 body,
@@ -289,7 +294,7 @@ fn parse_element(input: ParseStream) -> syn::Result<Element> {
         return Err(syn::Error::new(
             port.span,
             format!(
-                "a port cannot be given on an operator directly; bind it to a name first: `n = {}(...); ... -> [{}]n`",
+                "a port cannot be given on an operator directly\n\nhelp: bind the operator to a name first: `n = {}(...); ... -> [{}]n`",
                 operator.name, port.port
             ),
         ));
@@ -299,7 +304,7 @@ fn parse_element(input: ParseStream) -> syn::Result<Element> {
         return Err(syn::Error::new(
             port.span,
             format!(
-                "a port cannot be given on an operator directly; bind it to a name first: `n = {}(...); n[{}] -> ...`",
+                "a port cannot be given on an operator directly\n\nhelp: bind the operator to a name first: `n = {}(...); n[{}] -> ...`",
                 operator.name, port.port
             ),
         ));
@@ -319,7 +324,8 @@ impl Parse for Operator {
         let mut generics_span = None;
         if input.peek(Token![::]) {
             let generics = syn::AngleBracketedGenericArguments::parse_turbofish(input)?;
-            generics_span = Some(generics.span());
+            let first = generics.colon2_token.map_or(generics.lt_token.span, |c| c.spans[0]);
+            generics_span = Some((first, generics.gt_token.span));
             for argument in generics.args {
                 match argument {
                     syn::GenericArgument::Lifetime(lifetime) if type_args.is_empty() => {
@@ -482,7 +488,12 @@ fn write_compact(tokens: TokenStream, out: &mut String) {
                         ),
                         Previous::Glue,
                     ),
-                    '.' | '#' => (false, Previous::Glue),
+                    '#' => (
+                        matches!(previous, Previous::Spaced | Previous::Word | Previous::Close),
+                        Previous::Glue,
+                    ),
+                    '=' if out.ends_with("..") => (false, Previous::Glue),
+                    '.' => (false, Previous::Glue),
                     ':' if joint || out.ends_with(':') => (false, Previous::Glue),
                     ':' => (false, Previous::Spaced),
                     ',' | ';' => (false, Previous::Spaced),

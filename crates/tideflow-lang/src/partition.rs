@@ -152,7 +152,7 @@ pub fn partition_graph(checked: CheckedGraph) -> Result<PartitionedGraph, Vec<Di
             }
         }
     }
-    let diagnostics = check_cycles(&checked, &components, &cycle_of, &references);
+    let diagnostics = check_cycles(&checked, &flow, &cycle_of, &references);
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -190,58 +190,95 @@ pub fn partition_graph(checked: CheckedGraph) -> Result<PartitionedGraph, Vec<Di
 /// Reports blocking inputs and `#references` on cycles.
 fn check_cycles(
     checked: &CheckedGraph,
-    components: &[Vec<usize>],
+    flow: &[Vec<usize>],
     cycle_of: &[Option<usize>],
     references: &[(NodeId, NodeId)],
 ) -> Vec<Diagnostic> {
     let graph = &checked.graph;
     let mut diagnostics = Vec::new();
-    let cycle_text = |id: usize| {
-        let names: Vec<String> = components[id]
-            .iter()
-            .map(|&n| format!("`{}`", node_text(checked, n)))
-            .collect();
-        names.join(" -> ")
-    };
     for (index, edge) in graph.edges.iter().enumerate() {
         if checked.is_delay_edge(index) || !checked.is_blocking_edge(index) {
             continue;
         }
-        if let (Some(a), Some(b)) = (cycle_of[edge.src], cycle_of[edge.dst]) {
-            if a == b {
-                diagnostics.push(
-                    Diagnostic::error(
-                        graph.nodes[edge.dst].span,
-                        format!(
-                            "`{}` has a blocking input inside a cycle: {}",
-                            graph.node_name(edge.dst),
-                            cycle_text(a)
-                        ),
-                    )
-                    .with_help("a blocking operator needs its whole input for the tick; use `defer_tick()` to break the cycle"),
-                );
-            }
+        if cycle_of[edge.src].is_some() && cycle_of[edge.src] == cycle_of[edge.dst] {
+            diagnostics.push(
+                Diagnostic::error(
+                    graph.nodes[edge.dst].span,
+                    format!(
+                        "`{}` has a blocking input inside a cycle: {}",
+                        graph.node_name(edge.dst),
+                        cycle_text(checked, flow, cycle_of, edge.dst, edge.src)
+                    ),
+                )
+                .with_help("a blocking operator needs its whole input for the tick; put a `defer_tick()` on the cycle to feed the result back in the next tick"),
+            );
         }
     }
     for &(before, after) in references {
-        if let (Some(a), Some(b)) = (cycle_of[before], cycle_of[after]) {
-            if a == b {
-                diagnostics.push(Diagnostic::error(
+        if cycle_of[before].is_some() && cycle_of[before] == cycle_of[after] {
+            diagnostics.push(
+                Diagnostic::error(
                     graph.nodes[after].span,
-                    format!("a `#reference` used inside a cycle: {}", cycle_text(a)),
-                ));
-                break;
-            }
+                    format!(
+                        "a `#reference` is read inside the cycle it depends on: {}",
+                        cycle_text(checked, flow, cycle_of, after, before)
+                    ),
+                )
+                .with_help("a referenced value must be complete before it is read; put a `defer_tick()` on the cycle to read last tick's value"),
+            );
+            break;
         }
     }
     diagnostics
 }
 
-/// Short text of a node for messages.
+/// The cycle through the edge `last -> first`, as `first -> ... -> last -> first`.
+fn cycle_text(
+    checked: &CheckedGraph,
+    flow: &[Vec<usize>],
+    cycle_of: &[Option<usize>],
+    first: NodeId,
+    last: NodeId,
+) -> String {
+    // Breadth-first search from `first` to `last` inside the cycle's component.
+    let mut previous = vec![None; flow.len()];
+    let mut queue = std::collections::VecDeque::from([first]);
+    let mut seen = vec![false; flow.len()];
+    seen[first] = true;
+    while let Some(node) = queue.pop_front() {
+        if node == last {
+            break;
+        }
+        for &next in &flow[node] {
+            if !seen[next] && cycle_of[next] == cycle_of[first] {
+                seen[next] = true;
+                previous[next] = Some(node);
+                queue.push_back(next);
+            }
+        }
+    }
+    let mut path = vec![last];
+    while let Some(node) = path.last().and_then(|&n| previous[n]) {
+        path.push(node);
+    }
+    path.reverse();
+    path.push(first);
+    let names: Vec<String> = path
+        .iter()
+        .map(|&node| format!("`{}`", node_text(checked, node)))
+        .collect();
+    names.join(" -> ")
+}
+
+/// Short text of a node for messages: its source text, with the name it is bound to.
 fn node_text(checked: &CheckedGraph, node: NodeId) -> String {
-    match checked.graph.operator(node) {
+    let text = match checked.graph.operator(node) {
         Some(operator) => operator.source_text.clone(),
         None => format!("{}()", checked.graph.node_name(node)),
+    };
+    match &checked.graph.nodes[node].varname {
+        Some(name) => format!("{name} = {text}"),
+        None => text,
     }
 }
 

@@ -29,9 +29,9 @@ fn emit_diagnostic(diagnostic: &Diagnostic) -> TokenStream2 {
     match diagnostic.level {
         Level::Error => {
             let message = diagnostic.full_message();
-            let mut tokens = compile_error_at(diagnostic.span, &message);
+            let mut tokens = compile_error_at(diagnostic.span, diagnostic.span_end, &message);
             for (span, note) in &diagnostic.notes {
-                tokens.extend(compile_error_at(*span, &format!("note: {note}")));
+                tokens.extend(compile_error_at(*span, None, &format!("note: {note}")));
             }
             tokens
         }
@@ -49,8 +49,13 @@ fn emit_diagnostic(diagnostic: &Diagnostic) -> TokenStream2 {
     }
 }
 
-fn compile_error_at(span: Span, message: &str) -> TokenStream2 {
-    quote_spanned!(span=> ::core::compile_error! { #message };)
+/// `compile_error!` covering `span` through `end`: rustc reports a macro-generated error from
+/// the first token's start to the last token's end, so the path carries the start span and the
+/// braces the end span (stable Rust cannot join spans).
+fn compile_error_at(span: Span, end: Option<Span>, message: &str) -> TokenStream2 {
+    let mut body = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, quote!(#message));
+    body.set_span(end.unwrap_or(span));
+    quote_spanned!(span=> ::core::compile_error! #body ;)
 }
 
 /// Runs an `async fn main` on a tokio current-thread runtime inside a `LocalSet`, which flows

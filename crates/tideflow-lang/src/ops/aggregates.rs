@@ -45,7 +45,7 @@ const fn aggregate(
 /// `let (mut init, mut fold, out) = ops::aggregates::<shaper>(in, init, fold);` plus an optional
 /// type pin `Ty<(K, A)>` from the type arguments.
 fn init_and_fold_args(cx: &OpContext, shaper: &str) -> TokenStream {
-    let (root, input, output) = (cx.root, &cx.inputs[0], &cx.outputs[0]);
+    let (root, input, output) = (&cx.root, &cx.inputs[0], &cx.outputs[0]);
     let (init, fold) = (&cx.arg_vars[0], &cx.arg_vars[1]);
     let (init_expr, fold_expr) = (&cx.args[0], &cx.args[1]);
     let shaper = proc_macro2::Ident::new(shaper, cx.span);
@@ -59,7 +59,7 @@ fn init_and_fold_args(cx: &OpContext, shaper: &str) -> TokenStream {
 /// `let mut f = ops::aggregates::<shaper>(in, f); let out = in;` plus an optional type pin.
 fn reducer_args(cx: &OpContext, shaper: &str) -> TokenStream {
     let (root, input, output, arg, expr) = (
-        cx.root,
+        &cx.root,
         &cx.inputs[0],
         &cx.outputs[0],
         &cx.arg_vars[0],
@@ -76,7 +76,7 @@ fn reducer_args(cx: &OpContext, shaper: &str) -> TokenStream {
 
 /// `fold_keyed::<K, A>` / `reduce_keyed::<K, V>`: pins the output item type `(K, A)`.
 fn keyed_type_pin(cx: &OpContext) -> TokenStream {
-    let (root, output) = (cx.root, &cx.outputs[0]);
+    let (root, output) = (&cx.root, &cx.outputs[0]);
     match cx.type_args.as_slice() {
         [key] => quote_spanned!(cx.span=> let #output: #root::ops::Ty<(#key, _)> = #output;),
         [key, value] => {
@@ -87,7 +87,7 @@ fn keyed_type_pin(cx: &OpContext) -> TokenStream {
 }
 
 fn new_state(cx: &OpContext, kind: &str) -> TokenStream {
-    let (root, state) = (cx.root, &cx.state);
+    let (root, state) = (&cx.root, &cx.state);
     let kind = proc_macro2::Ident::new(kind, cx.span);
     let persistence = persistence(cx, 0);
     quote_spanned!(cx.span=> let mut #state = #root::ops::aggregates::#kind::new(#persistence);)
@@ -199,7 +199,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         Writer {
             args: super::common::same_type,
             state: |cx| {
-                let (root, state, input) = (cx.root, &cx.state, &cx.inputs[0]);
+                let (root, state, input) = (&cx.root, &cx.state, &cx.inputs[0]);
                 quote_spanned!(cx.span=> let mut #state = #root::ops::aggregates::Sort::new(#input);)
             },
             push: Some(|cx, _, item, _| {

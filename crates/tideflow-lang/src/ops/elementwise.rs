@@ -56,7 +56,7 @@ const fn stateless(args: fn(&OpContext) -> TokenStream, push: super::PushWriter)
 /// `let (mut arg, out) = ops::elementwise::<shaper>(in, expr);`
 fn shaped_with_output(cx: &OpContext, shaper: &str) -> TokenStream {
     let (root, input, output, arg, expr) = (
-        cx.root,
+        &cx.root,
         &cx.inputs[0],
         &cx.outputs[0],
         &cx.arg_vars[0],
@@ -70,7 +70,7 @@ fn shaped_with_output(cx: &OpContext, shaper: &str) -> TokenStream {
 
 /// `let mut arg = ops::elementwise::<shaper>(in, expr);` and outputs of the input's type.
 fn shaped_same_type(cx: &OpContext, shaper: &str) -> TokenStream {
-    let (root, input, arg, expr) = (cx.root, &cx.inputs[0], &cx.arg_vars[0], &cx.args[0]);
+    let (root, input, arg, expr) = (&cx.root, &cx.inputs[0], &cx.arg_vars[0], &cx.args[0]);
     let shaper = proc_macro2::Ident::new(shaper, cx.span);
     let outputs = &cx.outputs;
     quote_spanned! {cx.span=>
@@ -81,7 +81,7 @@ fn shaped_same_type(cx: &OpContext, shaper: &str) -> TokenStream {
 
 /// Outputs of the input's type, optionally pinned by a type argument.
 fn typed_identity(cx: &OpContext) -> TokenStream {
-    let root = cx.root;
+    let root = &cx.root;
     let outputs = &cx.outputs;
     let ty = cx.type_args.first();
     let source = match (cx.inputs.first(), ty) {
@@ -160,7 +160,7 @@ fn tee_push(cx: &OpContext, _: usize, item: TokenStream, emit: &Emit) -> TokenSt
 }
 
 fn union_types(cx: &OpContext) -> TokenStream {
-    let root = cx.root;
+    let root = &cx.root;
     let output = &cx.outputs[0];
     let mut inputs = cx.inputs.iter();
     let Some(first) = inputs.next() else {
@@ -174,7 +174,7 @@ fn union_types(cx: &OpContext) -> TokenStream {
 }
 
 fn stateful_new(cx: &OpContext, kind: &str, with_input: bool) -> TokenStream {
-    let (root, state) = (cx.root, &cx.state);
+    let (root, state) = (&cx.root, &cx.state);
     let kind = proc_macro2::Ident::new(kind, cx.span);
     let persistence = persistence(cx, 0);
     let input = with_input.then(|| &cx.inputs[0]).into_iter();
@@ -184,7 +184,7 @@ fn stateful_new(cx: &OpContext, kind: &str, with_input: bool) -> TokenStream {
 }
 
 fn enumerate_types(cx: &OpContext) -> TokenStream {
-    let (root, input, output) = (cx.root, &cx.inputs[0], &cx.outputs[0]);
+    let (root, input, output) = (&cx.root, &cx.inputs[0], &cx.outputs[0]);
     quote_spanned! {cx.span=> let #output = #root::ops::elementwise::Enumerate::output(#input); }
 }
 
@@ -201,7 +201,7 @@ fn unique_push(cx: &OpContext, _: usize, item: TokenStream, emit: &Emit) -> Toke
 }
 
 fn multiset_delta_state(cx: &OpContext) -> TokenStream {
-    let (root, state, input) = (cx.root, &cx.state, &cx.inputs[0]);
+    let (root, state, input) = (&cx.root, &cx.state, &cx.inputs[0]);
     quote_spanned! {cx.span=> let mut #state = #root::ops::elementwise::MultisetDelta::new(#input); }
 }
 
@@ -250,7 +250,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         Arity::exactly(1),
         stateless(
             |cx| {
-                let (root, input, output) = (cx.root, &cx.inputs[0], &cx.outputs[0]);
+                let (root, input, output) = (&cx.root, &cx.inputs[0], &cx.outputs[0]);
                 quote_spanned!(cx.span=> let #output = #root::ops::elementwise::flatten_ty(#input);)
             },
             flatten_push,
@@ -281,7 +281,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         stateless(
             |cx| {
                 let (root, input, arg, expr) =
-                    (cx.root, &cx.inputs[0], &cx.arg_vars[0], &cx.args[0]);
+                    (&cx.root, &cx.inputs[0], &cx.arg_vars[0], &cx.args[0]);
                 quote_spanned!(cx.span=> let mut #arg = #root::ops::elementwise::for_each_fn(#input, #expr);)
             },
             for_each_push,

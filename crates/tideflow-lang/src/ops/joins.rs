@@ -52,7 +52,7 @@ const AT_FLUSH: Emits = Emits {
 
 /// `let out = ops::joins::<kind>::output(inputs...);`
 fn output_type(cx: &OpContext, kind: &str, inputs: usize) -> TokenStream {
-    let (root, output) = (cx.root, &cx.outputs[0]);
+    let (root, output) = (&cx.root, &cx.outputs[0]);
     let kind = proc_macro2::Ident::new(kind, cx.span);
     let inputs = &cx.inputs[..inputs];
     quote_spanned!(cx.span=> let #output = #root::ops::joins::#kind::output(#(#inputs),*);)
@@ -60,7 +60,7 @@ fn output_type(cx: &OpContext, kind: &str, inputs: usize) -> TokenStream {
 
 /// `let mut state = ops::joins::<kind>::new(persistence0, persistence1);`
 fn new_state(cx: &OpContext, kind: &str) -> TokenStream {
-    let (root, state) = (cx.root, &cx.state);
+    let (root, state) = (&cx.root, &cx.state);
     let kind = proc_macro2::Ident::new(kind, cx.span);
     let (first, second) = (persistence(cx, 0), persistence(cx, 1));
     quote_spanned!(cx.span=> let mut #state = #root::ops::joins::#kind::new(#first, #second);)

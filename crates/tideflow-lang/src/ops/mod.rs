@@ -64,6 +64,15 @@ impl Arity {
         n >= self.min && self.max.is_none_or(|max| n <= max)
     }
 
+    /// Human description with a noun, e.g. `no outputs`, `exactly 1 input(s)`, `0 to 1 type
+    /// argument(s)`.
+    pub fn describe_count(&self, noun: &str) -> String {
+        match self.max {
+            Some(0) => format!("no {noun}s"),
+            _ => format!("{} {noun}(s)", self.describe()),
+        }
+    }
+
     /// Human description, e.g. `exactly 1`, `0 to 1`, `at least 2`.
     pub fn describe(&self) -> String {
         match self.max {
@@ -122,9 +131,9 @@ pub struct Emits {
 }
 
 /// Everything the generator knows about one operator instance, handed to its [`Writer`].
-pub struct OpContext<'a> {
-    /// Path of the runtime crate, `::tideflow`.
-    pub root: &'a TokenStream,
+pub struct OpContext {
+    /// Path of the runtime crate, `::tideflow`, spanned at the operator.
+    pub root: TokenStream,
     /// The operator's span; generated code is spanned here so type errors point at it.
     pub span: Span,
     /// Identifier of this operator's state variable.

@@ -28,7 +28,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[OperatorSpec {
     writer: Writer {
         args: no_args,
         state: |cx| {
-            let (root, state, sink) = (cx.root, &cx.state, &cx.args[0]);
+            let (root, state, sink) = (&cx.root, &cx.state, &cx.args[0]);
             quote_spanned!(cx.span=> let mut #state = #root::ops::sinks::DestSink::new(#sink);)
         },
         push: Some(|cx, _, item, _| {

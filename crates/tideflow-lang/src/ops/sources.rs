@@ -51,7 +51,7 @@ const fn source(
 
 /// `let mut state = ops::sources::<kind>::new(args...); let out = state.output();`
 fn new_source(cx: &OpContext, kind: &str) -> TokenStream {
-    let (root, state, output) = (cx.root, &cx.state, &cx.outputs[0]);
+    let (root, state, output) = (&cx.root, &cx.state, &cx.outputs[0]);
     let kind = proc_macro2::Ident::new(kind, cx.span);
     let args = &cx.args;
     quote_spanned! {cx.span=>

@@ -45,7 +45,7 @@ const fn defer(name: &'static str, description: &'static str, delay: Delay) -> O
 
 /// Output of the input's type, pinned by an optional type argument.
 fn typed_pass_through(cx: &OpContext) -> TokenStream {
-    let (root, input, output) = (cx.root, &cx.inputs[0], &cx.outputs[0]);
+    let (root, input, output) = (&cx.root, &cx.inputs[0], &cx.outputs[0]);
     match cx.type_args.first() {
         Some(ty) => quote_spanned!(cx.span=> let #output: #root::ops::Ty<#ty> = #input;),
         None => same_type(cx),
@@ -91,7 +91,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         writer: Writer {
             args: typed_pass_through,
             state: |cx| {
-                let (root, state, input) = (cx.root, &cx.state, &cx.inputs[0]);
+                let (root, state, input) = (&cx.root, &cx.state, &cx.inputs[0]);
                 quote_spanned!(cx.span=> let mut #state = #root::ops::persist::Persist::new(#input);)
             },
             push: Some(persist_push),

@@ -1,6 +1,6 @@
 fn main() {
     let mut flow = tideflow::flow! {
-        source_iter(0..3) -> map(|x: u32| x.len()) -> for_each(|n| println!("{n}"));
+        source_iter(0..3) -> map(|x: u32| x.frobnicate()) -> for_each(|n| println!("{n}"));
     };
     flow.run_available_sync();
 }
