@@ -321,7 +321,7 @@ pub(crate) mod common {
     }
 
     /// The persistence for slot `index`.
-    pub fn persistence<'c>(cx: &'c OpContext, index: usize) -> &'c TokenStream {
+    pub fn persistence(cx: &OpContext, index: usize) -> &TokenStream {
         &cx.persistence[index.min(cx.persistence.len().saturating_sub(1))]
     }
 }
