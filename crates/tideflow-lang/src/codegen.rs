@@ -108,7 +108,7 @@ struct Generator<'a> {
     buffer_index: Vec<(BufferKey, usize)>,
     /// Edges whose input witness is a fresh variable unified later (back edges).
     back_edges: BTreeSet<usize>,
-    /// Operators whose arguments are evaluated at every run (they use `context` or references).
+    /// Operators whose arguments are evaluated at every run (they read `#references`).
     per_run: Vec<bool>,
 }
 
@@ -153,11 +153,7 @@ impl<'a> Generator<'a> {
             .map(|node| {
                 graph.operator(node).is_some_and(|operator| {
                     !checked.specs[node].is_some_and(|spec| spec.is_source)
-                        && (!operator.references.is_empty()
-                            || operator
-                                .args
-                                .iter()
-                                .any(|arg| mentions_context(arg.to_token_stream())))
+                        && !operator.references.is_empty()
                 })
             })
             .collect();
@@ -651,7 +647,7 @@ impl<'a> Generator<'a> {
                     let index = self.metrics_index(BufferKey::Edge(edge));
                     prepare.extend(quote! {
                         ::std::mem::swap(&mut #write, &mut #read);
-                        context.metrics().count_buffer_items(#index, #read.len());
+                        __context.metrics().count_buffer_items(#index, #read.len());
                     });
                     drains.extend(quote!(for #value in #read.drain(..) { #deliver }));
                     discard.extend(quote!(#read.clear();));
@@ -660,7 +656,7 @@ impl<'a> Generator<'a> {
                     let current = Names::defer_current(edge);
                     let index = self.metrics_index(BufferKey::Edge(edge));
                     prepare.extend(quote! {
-                        context.metrics().count_buffer_items(#index, #current.len());
+                        __context.metrics().count_buffer_items(#index, #current.len());
                     });
                     drains.extend(quote!(for #value in #current.drain(..) { #deliver }));
                     discard.extend(quote!(#current.clear();));
@@ -673,14 +669,14 @@ impl<'a> Generator<'a> {
                             let read = Names::handoff_read(handoff);
                             prepare.extend(quote! {
                                 ::std::mem::swap(&mut #storage, &mut #read);
-                                context.metrics().count_buffer_items(#index, #read.len());
+                                __context.metrics().count_buffer_items(#index, #read.len());
                             });
                             drains.extend(quote!(for #value in #read.drain(..) { #deliver }));
                             discard.extend(quote!(#read.clear();));
                         }
                         _ => {
                             prepare.extend(quote! {
-                                context.metrics().count_buffer_items(#index, usize::from(#storage.is_some()));
+                                __context.metrics().count_buffer_items(#index, usize::from(#storage.is_some()));
                             });
                             drains.extend(quote! {
                                 if let ::std::option::Option::Some(#value) = #storage.take() { #deliver }
@@ -691,6 +687,20 @@ impl<'a> Generator<'a> {
                 }
                 EdgeKind::Internal | EdgeKind::IntoHandoff(_) => {}
             }
+        }
+        // A run skipped for an empty referenced singleton drops its sources' items too.
+        for &node in &sg.nodes {
+            let Some(start) = self
+                .spec(node)
+                .filter(|spec| spec.is_source)
+                .and_then(|spec| spec.writer.start)
+            else {
+                continue;
+            };
+            discard.extend(start(
+                &self.op_context(node, false),
+                &|_, item| quote!(let _ = #item;),
+            ));
         }
         let mut per_run_args = TokenStream::new();
         for &node in &sg.nodes {
@@ -719,7 +729,7 @@ impl<'a> Generator<'a> {
         let has_work = self.has_work(subgraph);
         quote! {
             if #has_work {
-                let __started = context.metrics().start_subgraph(#subgraph);
+                let __started = __context.metrics().start_subgraph(#subgraph);
                 '__run: {
                     #prepare
                     #references
@@ -729,7 +739,7 @@ impl<'a> Generator<'a> {
                     #drains
                     #flush
                 }
-                context.metrics().end_subgraph(#subgraph, __started);
+                __context.metrics().end_subgraph(#subgraph, __started);
                 true
             } else {
                 false
@@ -773,7 +783,7 @@ impl<'a> Generator<'a> {
                 let advance =
                     quote!(#root::ops::persist::advance_deferred(&mut #current, &mut #next));
                 code.extend(if *delay == Delay::Tick {
-                    quote!(if #advance { context.request_tick(); })
+                    quote!(if #advance { __context.request_tick(); })
                 } else {
                     quote!(#advance;)
                 });
@@ -807,14 +817,15 @@ impl<'a> Generator<'a> {
         let graph_json = self.graph_json;
         let subgraphs = self.partitioned.subgraphs.len();
         let buffers = self.buffer_index.len();
-        let context = Ident::new("context", Span::call_site());
         quote! {
             {
                 #(#uses)*
                 #[allow(unused_mut, unused_variables, unused_labels, unreachable_code, clippy::all)]
                 let __flow = {
+                    #[allow(non_upper_case_globals)]
+                    const context: #root::context::CurrentContext = #root::context::CurrentContext;
                     #build
-                    #root::Flow::from_compiled(#graph_json, #subgraphs, #buffers, move |#context: &#root::Context| -> bool {
+                    #root::Flow::from_compiled(#graph_json, #subgraphs, #buffers, move |__context: &#root::Context| -> bool {
                         let mut __work_done = false;
                         #schedule
                         #tick_end
@@ -839,7 +850,8 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
         .into_iter()
         .map(|mut tree| {
             if let TokenTree::Group(group) = &tree {
-                let mut replaced = proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                let mut replaced =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
                 replaced.set_span(span);
                 tree = TokenTree::Group(replaced);
             } else {
@@ -848,15 +860,6 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
             tree
         })
         .collect()
-}
-
-/// Whether an argument uses the identifier `context`.
-fn mentions_context(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|tree| match tree {
-        TokenTree::Ident(ident) => ident == "context",
-        TokenTree::Group(group) => mentions_context(group.stream()),
-        _ => false,
-    })
 }
 
 /// Replaces reference placeholders in `tokens` with the bindings of their targets.

@@ -324,7 +324,9 @@ impl Parse for Operator {
         let mut generics_span = None;
         if input.peek(Token![::]) {
             let generics = syn::AngleBracketedGenericArguments::parse_turbofish(input)?;
-            let first = generics.colon2_token.map_or(generics.lt_token.span, |c| c.spans[0]);
+            let first = generics
+                .colon2_token
+                .map_or(generics.lt_token.span, |c| c.spans[0]);
             generics_span = Some((first, generics.gt_token.span));
             for argument in generics.args {
                 match argument {
@@ -489,7 +491,10 @@ fn write_compact(tokens: TokenStream, out: &mut String) {
                         Previous::Glue,
                     ),
                     '#' => (
-                        matches!(previous, Previous::Spaced | Previous::Word | Previous::Close),
+                        matches!(
+                            previous,
+                            Previous::Spaced | Previous::Word | Previous::Close
+                        ),
                         Previous::Glue,
                     ),
                     '=' if out.ends_with("..") => (false, Previous::Glue),

@@ -1,11 +1,16 @@
 //! The [`Context`]: what operator code can see of the running flow.
 //!
-//! Every operator argument that mentions `context` sees a `&Context`. It tells the current tick,
-//! hands out the flow's [`Waker`] (asynchronous sources register it so that a wake schedules a
-//! tick), and lets code ask for another tick. All of it is `&self`, so many operators can hold the
-//! context at once inside one fused subgraph.
+//! A flow's [`Context`] tells the current tick, hands out the flow's [`Waker`] (asynchronous
+//! sources register it so that a wake schedules a tick), and lets code ask for another tick. All
+//! of it is `&self`, so many operators can hold the context at once inside one fused subgraph.
+//!
+//! Operator arguments are evaluated once, when the flow is built, before any tick runs; so the
+//! name `context` in them is a [`CurrentContext`]: a handle that reads the context of the flow
+//! whose tick is running. Closures that use it capture nothing, and capture everything else
+//! exactly as plain Rust closures do.
 
 use std::cell::Cell;
+use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Wake, Waker};
@@ -49,6 +54,7 @@ impl Wake for WakeState {
 pub struct Context {
     tick: Cell<u64>,
     tick_requested: Cell<bool>,
+    woken_for_tick: Cell<bool>,
     wake_state: Arc<WakeState>,
     waker: Waker,
     metrics: Metrics,
@@ -63,6 +69,7 @@ impl Context {
         Self {
             tick: Cell::new(0),
             tick_requested: Cell::new(false),
+            woken_for_tick: Cell::new(false),
             wake_state,
             waker,
             metrics: Metrics::new(subgraphs, buffers),
@@ -94,9 +101,21 @@ impl Context {
         self.tick_requested.replace(false)
     }
 
+    /// Whether the flow's waker fired before this tick started (so polled sources may have
+    /// items). Always true for the first tick.
+    pub fn was_woken(&self) -> bool {
+        self.woken_for_tick.get()
+    }
+
     /// Whether a waker was woken since the last call, clearing the flag.
     pub(crate) fn take_wake(&self) -> bool {
         self.wake_state.woken.swap(false, Ordering::AcqRel)
+    }
+
+    /// Starts a tick: records (and clears) whether the waker fired since the last tick.
+    pub(crate) fn start_tick(&self) {
+        let woken = self.take_wake();
+        self.woken_for_tick.set(woken || self.tick.get() == 0);
     }
 
     pub(crate) fn wake_state(&self) -> &Arc<WakeState> {
@@ -105,5 +124,81 @@ impl Context {
 
     pub(crate) fn advance_tick(&self) {
         self.tick.set(self.tick.get() + 1);
+    }
+}
+
+thread_local! {
+    /// The context of the flow whose tick is running on this thread, if any.
+    static CURRENT: Cell<*const Context> = const { Cell::new(ptr::null()) };
+}
+
+/// Makes `context` the current one until the guard is dropped (ticks of nested flows restore the
+/// outer flow's context).
+pub(crate) struct CurrentGuard {
+    previous: *const Context,
+}
+
+impl CurrentGuard {
+    pub(crate) fn enter(context: &Context) -> Self {
+        let previous = CURRENT.with(|current| current.replace(context));
+        Self { previous }
+    }
+}
+
+impl Drop for CurrentGuard {
+    fn drop(&mut self) {
+        CURRENT.with(|current| current.set(self.previous));
+    }
+}
+
+/// `context` in operator arguments: reads the [`Context`] of the flow whose tick is running.
+///
+/// Outside a tick (e.g. if a closure is called by hand) it reads as tick 0 with a no-op waker,
+/// and [`CurrentContext::request_tick`] does nothing.
+///
+/// ```
+/// use tideflow::util::{collect_ready, unbounded_channel};
+///
+/// let (send, recv) = unbounded_channel::<(u64, u32)>();
+/// let mut flow = tideflow::flow! {
+///     source_iter([1, 2]) -> defer_tick() -> map(|x| (context.current_tick(), x))
+///         -> for_each(|pair| send.send(pair).unwrap());
+/// };
+/// flow.run_available_sync();
+/// assert_eq!(collect_ready::<Vec<_>, _>(recv), [(1, 1), (1, 2)]);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CurrentContext;
+
+impl CurrentContext {
+    fn with<R>(self, read: impl FnOnce(&Context) -> R, outside: impl FnOnce() -> R) -> R {
+        let pointer = CURRENT.with(Cell::get);
+        // SAFETY: `CURRENT` is non-null only while a `CurrentGuard` is alive, and a guard is only
+        // created from a `&Context` that outlives it (for the duration of one tick); `Context`
+        // is only ever used through shared references.
+        match unsafe { pointer.as_ref() } {
+            Some(context) => read(context),
+            None => outside(),
+        }
+    }
+
+    /// The number of the running tick.
+    pub fn current_tick(self) -> u64 {
+        self.with(Context::current_tick, || 0)
+    }
+
+    /// The running flow's waker: waking it schedules a tick of that flow.
+    pub fn waker(self) -> Waker {
+        self.with(|context| context.waker().clone(), || Waker::noop().clone())
+    }
+
+    /// Asks for another tick after this one.
+    pub fn request_tick(self) {
+        self.with(Context::request_tick, || ());
+    }
+
+    /// Whether the running flow's waker fired before this tick started.
+    pub fn was_woken(self) -> bool {
+        self.with(Context::was_woken, || false)
     }
 }

@@ -15,7 +15,7 @@ use std::task::{Context as TaskContext, Poll};
 
 use tideflow_lang::GraphView;
 
-use crate::context::Context;
+use crate::context::{Context, CurrentGuard};
 use crate::metrics::Metrics;
 
 /// One compiled tick: runs the schedule once and reports whether any subgraph did work.
@@ -61,8 +61,12 @@ impl<'a> Flow<'a> {
     /// waker and pick up where they left off in a later tick. So this never blocks and never
     /// panics on a pending sink.
     pub fn run_tick_sync(&mut self) -> bool {
-        self.context.take_wake();
-        let did_work = (self.tick)(&self.context);
+        let _current = CurrentGuard::enter(&self.context);
+        self.context.start_tick();
+        // Inside a tokio task, channel polls spend tokio's cooperative budget and, once it is
+        // spent, report `Pending` with a deferred wake that this synchronous tick would never
+        // see. A tick takes what is ready now, so it runs with an unconstrained budget.
+        let did_work = run_unconstrained(|| (self.tick)(&self.context));
         self.context.advance_tick();
         did_work
     }
@@ -164,6 +168,21 @@ impl<'a> Flow<'a> {
         })
         .await;
     }
+}
+
+/// Runs a tick with tokio's cooperative budget unconstrained (outside tokio, just runs it).
+fn run_unconstrained(tick: impl FnOnce() -> bool) -> bool {
+    let mut tick = Some(tick);
+    let mut did_work = false;
+    let future = tokio::task::unconstrained(std::future::poll_fn(|_| {
+        if let Some(tick) = tick.take() {
+            did_work = tick();
+        }
+        Poll::Ready(())
+    }));
+    // `Unconstrained` polls its inner future at once, which is ready on its first poll.
+    let _ = std::pin::pin!(future).poll(&mut TaskContext::from_waker(std::task::Waker::noop()));
+    did_work
 }
 
 /// Yields once to the executor, runtime-agnostic.

@@ -122,13 +122,13 @@ fn flat_map_push(cx: &OpContext, _: usize, item: TokenStream, emit: &Emit) -> To
     let arg = &cx.arg_vars[0];
     let value = proc_macro2::Ident::new("__value", cx.span);
     let body = emit(0, quote!(#value));
-    quote_spanned! {cx.span=> for #value in (#arg)(#item) { #body } }
+    quote_spanned! {cx.span=> for #value in ::std::iter::IntoIterator::into_iter((#arg)(#item)) { #body } }
 }
 
 fn flatten_push(cx: &OpContext, _: usize, item: TokenStream, emit: &Emit) -> TokenStream {
     let value = proc_macro2::Ident::new("__value", cx.span);
     let body = emit(0, quote!(#value));
-    quote_spanned! {cx.span=> for #value in #item { #body } }
+    quote_spanned! {cx.span=> for #value in ::std::iter::IntoIterator::into_iter(#item) { #body } }
 }
 
 fn inspect_push(cx: &OpContext, _: usize, item: TokenStream, emit: &Emit) -> TokenStream {

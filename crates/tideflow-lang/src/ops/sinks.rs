@@ -38,7 +38,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[OperatorSpec {
         start: None,
         flush: Some(|cx, _| {
             let state = &cx.state;
-            quote_spanned!(cx.span=> #state.flush(context);)
+            quote_spanned!(cx.span=> #state.flush(__context);)
         }),
         tick_end: None,
         needs_run: Some(needs_run),

@@ -69,7 +69,7 @@ fn run_plain(cx: &OpContext, emit: &Emit) -> TokenStream {
 fn run_with_context(cx: &OpContext, emit: &Emit) -> TokenStream {
     let state = &cx.state;
     let closure = emit_closure(cx, emit, 0);
-    quote_spanned!(cx.span=> #state.run(context, #closure);)
+    quote_spanned!(cx.span=> #state.run(__context, #closure);)
 }
 
 fn has_work(cx: &OpContext) -> TokenStream {
@@ -79,6 +79,12 @@ fn has_work(cx: &OpContext) -> TokenStream {
 
 fn always(cx: &OpContext) -> TokenStream {
     quote_spanned!(cx.span=> true)
+}
+
+/// Polled sources run when the flow was woken (or before their first poll).
+fn when_woken(cx: &OpContext) -> TokenStream {
+    let state = &cx.state;
+    quote_spanned!(cx.span=> #state.needs_run(__context))
 }
 
 pub(super) const OPERATORS: &[OperatorSpec] = &[
@@ -96,7 +102,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         1,
         |cx| new_source(cx, "SourceStream"),
         run_with_context,
-        always,
+        when_woken,
     ),
     source(
         "source_interval",
@@ -104,7 +110,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         1,
         |cx| new_source(cx, "SourceInterval"),
         run_with_context,
-        always,
+        when_woken,
     ),
     source(
         "initialize",

@@ -60,6 +60,7 @@ impl<I: Iterator> SourceIter<I> {
 pub struct SourceStream<S: Stream + Unpin> {
     stream: S,
     ended: bool,
+    polled: bool,
 }
 
 impl<S: Stream + Unpin> SourceStream<S> {
@@ -68,7 +69,15 @@ impl<S: Stream + Unpin> SourceStream<S> {
         Self {
             stream,
             ended: false,
+            polled: false,
         }
+    }
+
+    /// Whether a run may find items: the stream has not ended, and it was never polled or the
+    /// flow's waker fired since (a stream that returned `Pending` wakes the flow when it has
+    /// more). So idle ticks do not poll streams at all.
+    pub fn needs_run(&self, context: &Context) -> bool {
+        !self.ended && (!self.polled || context.was_woken())
     }
 
     /// The output's type witness.
@@ -87,6 +96,7 @@ impl<S: Stream + Unpin> SourceStream<S> {
         if self.ended {
             return;
         }
+        self.polled = true;
         let mut cx = TaskContext::from_waker(context.waker());
         loop {
             match Pin::new(&mut self.stream).poll_next(&mut cx) {
@@ -128,6 +138,12 @@ impl SourceInterval {
     /// The output's type witness.
     pub fn output(&self) -> Ty<()> {
         Ty::new()
+    }
+
+    /// Whether a run may emit: the interval is not started yet, or the flow's waker fired (the
+    /// timer wakes it when the next period elapses).
+    pub fn needs_run(&self, context: &Context) -> bool {
+        self.interval.is_none() || context.was_woken()
     }
 
     /// Emits one `()` per interval tick that is ready now, registering `context.waker()` for the
