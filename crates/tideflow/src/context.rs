@@ -12,7 +12,9 @@
 use std::cell::Cell;
 use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use futures::task::AtomicWaker;
 use std::task::{Wake, Waker};
 
 use crate::metrics::Metrics;
@@ -23,7 +25,7 @@ pub(crate) struct WakeState {
     /// Set by a wake; cleared when a tick starts.
     pub(crate) woken: AtomicBool,
     /// The task running [`crate::Flow::run`], woken when the flow is.
-    pub(crate) task: Mutex<Option<Waker>>,
+    pub(crate) task: AtomicWaker,
 }
 
 impl Wake for WakeState {
@@ -33,13 +35,7 @@ impl Wake for WakeState {
 
     fn wake_by_ref(self: &Arc<Self>) {
         self.woken.store(true, Ordering::Release);
-        let task = match self.task.lock() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        };
-        if let Some(task) = task {
-            task.wake();
-        }
+        self.task.wake();
     }
 }
 

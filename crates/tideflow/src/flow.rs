@@ -157,9 +157,7 @@ impl<'a> Flow<'a> {
     async fn wait_for_wake(&self) {
         let wake_state = self.context.wake_state();
         poll_fn(|cx| {
-            if let Ok(mut task) = wake_state.task.lock() {
-                *task = Some(cx.waker().clone());
-            }
+            wake_state.task.register(cx.waker());
             if wake_state.woken.load(Ordering::Acquire) {
                 Poll::Ready(())
             } else {
