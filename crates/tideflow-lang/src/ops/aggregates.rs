@@ -25,6 +25,7 @@ const fn aggregate(
     OperatorSpec {
         name,
         description,
+        example: "",
         input_ports: PortSpec::Unnamed,
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(1),

@@ -23,6 +23,7 @@ const fn unary(
     OperatorSpec {
         name,
         description,
+        example: "",
         input_ports: PortSpec::Unnamed,
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(1),

@@ -21,6 +21,7 @@ const fn binary(
     OperatorSpec {
         name,
         description,
+        example: "",
         input_ports: PortSpec::Fixed(ports),
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(2),

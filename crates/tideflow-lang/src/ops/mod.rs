@@ -189,6 +189,9 @@ pub struct OperatorSpec {
     pub name: &'static str,
     /// One-line description.
     pub description: &'static str,
+    /// A runnable example: the body of a Rust doc test that builds a flow using this operator,
+    /// runs it and asserts its exact output. Rendered into `docs/operators.md`.
+    pub example: &'static str,
     /// Input ports.
     pub input_ports: PortSpec,
     /// Output ports.

@@ -8,6 +8,7 @@ use super::{Arity, Emits, OperatorSpec, PersistenceSpec, PortSpec, Writer};
 pub(super) const OPERATORS: &[OperatorSpec] = &[OperatorSpec {
     name: "dest_sink",
     description: "Sends items into a `futures::Sink`, buffering while it is not ready; never stalls the tick.",
+    example: "",
     input_ports: PortSpec::Unnamed,
     output_ports: PortSpec::Unnamed,
     inputs: Arity::exactly(1),

@@ -24,6 +24,7 @@ const fn source(
     OperatorSpec {
         name,
         description,
+        example: "",
         input_ports: PortSpec::Unnamed,
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(0),

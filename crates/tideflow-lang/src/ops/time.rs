@@ -14,6 +14,7 @@ const fn defer(name: &'static str, description: &'static str, delay: Delay) -> O
     OperatorSpec {
         name,
         description,
+        example: "",
         input_ports: PortSpec::Unnamed,
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(1),
@@ -68,6 +69,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     OperatorSpec {
         name: "persist",
         description: "Stores every item and emits the whole history every tick (`'static` only).",
+        example: "",
         input_ports: PortSpec::Unnamed,
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(1),
