@@ -51,6 +51,9 @@ pub struct Context {
     tick: Cell<u64>,
     tick_requested: Cell<bool>,
     woken_for_tick: Cell<bool>,
+    /// Where the running tick stopped to wait for a blocking asynchronous operator: the index of
+    /// the schedule step to continue from.
+    suspended_at: Cell<Option<usize>>,
     wake_state: Arc<WakeState>,
     waker: Waker,
     metrics: Metrics,
@@ -66,6 +69,7 @@ impl Context {
             tick: Cell::new(0),
             tick_requested: Cell::new(false),
             woken_for_tick: Cell::new(false),
+            suspended_at: Cell::new(None),
             wake_state,
             waker,
             metrics: Metrics::new(subgraphs, buffers),
@@ -101,6 +105,24 @@ impl Context {
     /// items). Always true for the first tick.
     pub fn was_woken(&self) -> bool {
         self.woken_for_tick.get()
+    }
+
+    /// Whether the current tick is suspended, waiting for a blocking asynchronous operator
+    /// (`resolve_futures_blocking`, ...). The next [`crate::Flow::run_tick_sync`] continues it.
+    pub fn is_suspended(&self) -> bool {
+        self.suspended_at.get().is_some()
+    }
+
+    /// Generated code: the tick stops at schedule step `step` until the flow is woken.
+    #[doc(hidden)]
+    pub fn suspend_at(&self, step: usize) {
+        self.suspended_at.set(Some(step));
+    }
+
+    /// Generated code: the schedule step to continue from (0 for a fresh tick), clearing it.
+    #[doc(hidden)]
+    pub fn take_resume_step(&self) -> usize {
+        self.suspended_at.take().unwrap_or(0)
     }
 
     /// Whether a waker was woken since the last call, clearing the flag.

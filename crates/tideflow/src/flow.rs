@@ -57,9 +57,12 @@ impl<'a> Flow<'a> {
 
     /// Runs one tick now and returns whether any subgraph did work in it.
     ///
-    /// Tideflow ticks never suspend: asynchronous sources and sinks are polled with the flow's
-    /// waker and pick up where they left off in a later tick. So this never blocks and never
-    /// panics on a pending sink.
+    /// Asynchronous sources and sinks never hold a tick up: they are polled with the flow's
+    /// waker and pick up where they left off in a later tick, so this never blocks and never
+    /// panics on a pending sink. The exception is a *blocking* asynchronous operator
+    /// (`resolve_futures_blocking`, ...), whose downstream must see its results in the same
+    /// tick: if its futures are not done, the tick is suspended at that operator
+    /// ([`Flow::is_tick_suspended`]) and the next call continues it from there.
     pub fn run_tick_sync(&mut self) -> bool {
         let _current = CurrentGuard::enter(&self.context);
         self.context.start_tick();
@@ -67,34 +70,51 @@ impl<'a> Flow<'a> {
         // spent, report `Pending` with a deferred wake that this synchronous tick would never
         // see. A tick takes what is ready now, so it runs with an unconstrained budget.
         let did_work = run_unconstrained(|| (self.tick)(&self.context));
-        self.context.advance_tick();
+        if !self.context.is_suspended() {
+            self.context.advance_tick();
+        }
         did_work
     }
 
-    /// Runs one tick; the async form of [`Flow::run_tick_sync`].
+    /// Runs one whole tick, waiting (without blocking the thread) while it is suspended on a
+    /// blocking asynchronous operator; the async form of [`Flow::run_tick_sync`].
     pub async fn run_tick(&mut self) -> bool {
-        self.run_tick_sync()
+        let mut did_work = self.run_tick_sync();
+        while self.context.is_suspended() {
+            self.wait_for_wake().await;
+            did_work |= self.run_tick_sync();
+        }
+        did_work
+    }
+
+    /// Whether the last tick stopped early to wait for a blocking asynchronous operator; the
+    /// next [`Flow::run_tick_sync`] continues it.
+    pub fn is_tick_suspended(&self) -> bool {
+        self.context.is_suspended()
     }
 
     /// Runs ticks until no more work is pending: at least one tick, then more while a tick was
     /// requested (by `defer_tick()` data, `spin()`, or [`Context::request_tick`]) or a source woke
-    /// the flow. Returns the number of ticks run.
+    /// the flow. Returns the number of ticks started. Stops early if a tick suspends on a
+    /// blocking asynchronous operator (see [`Flow::run_tick_sync`]); use
+    /// [`Flow::run_available`] to wait for those.
     pub fn run_available_sync(&mut self) -> u64 {
         let mut ticks = 0;
         loop {
             self.run_tick_sync();
             ticks += 1;
-            if !self.more_work_pending() {
+            if self.context.is_suspended() || !self.more_work_pending() {
                 return ticks;
             }
         }
     }
 
-    /// The async form of [`Flow::run_available_sync`]: yields to other tasks between ticks.
+    /// The async form of [`Flow::run_available_sync`]: waits for suspended ticks to finish and
+    /// yields to other tasks between ticks.
     pub async fn run_available(&mut self) -> u64 {
         let mut ticks = 0;
         loop {
-            self.run_tick_sync();
+            self.run_tick().await;
             ticks += 1;
             if !self.more_work_pending() {
                 return ticks;

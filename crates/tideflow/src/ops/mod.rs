@@ -18,6 +18,7 @@ use std::marker::PhantomData;
 
 pub mod aggregates;
 pub mod elementwise;
+pub mod resolve;
 pub mod joins;
 pub mod persist;
 pub mod sinks;
