@@ -328,12 +328,24 @@ fn resolve_slots(
             Some(spec) => spec.output_ports,
         };
         let name = graph.node_name(node);
+        if let (PortSpec::Custom(custom), Some(operator)) = (ports, graph.operator(node)) {
+            let given: Vec<_> = edges.iter().map(|&edge| port_of(edge)).collect();
+            match (custom.resolve)(operator, graph.nodes[node].span, &given) {
+                Ok(resolved) => {
+                    for (&edge, slot) in edges.iter().zip(resolved) {
+                        slots[edge] = slot;
+                    }
+                }
+                Err(errors) => diagnostics.extend(errors),
+            }
+            continue;
+        }
         let mut taken: Vec<(usize, Span)> = Vec::new();
         for (position, &edge) in edges.iter().enumerate() {
             let port = port_of(edge);
             let port_span = port.map_or(graph.nodes[node].span, |(_, span)| *span);
             let slot = match ports {
-                PortSpec::Variadic => Some(position),
+                PortSpec::Variadic | PortSpec::Custom(_) => Some(position),
                 PortSpec::Unnamed => match port {
                     None => Some(0),
                     Some((port, _)) => {
@@ -347,7 +359,7 @@ fn resolve_slots(
                         None
                     }
                 },
-                PortSpec::Fixed(names) => {
+                PortSpec::Fixed(names) | PortSpec::Optional(names) => {
                     let index = port.and_then(|(port, _)| {
                         names.iter().position(|name| *name == port.to_string())
                     });
@@ -369,7 +381,7 @@ fn resolve_slots(
             };
             let Some(slot) = slot else { continue };
             slots[edge] = slot;
-            if matches!(ports, PortSpec::Fixed(_)) {
+            if matches!(ports, PortSpec::Fixed(_) | PortSpec::Optional(_)) {
                 if let Some((_, first_span)) = taken.iter().find(|(taken, _)| *taken == slot) {
                     let port_text =
                         port.map_or("<elided>".to_string(), |(port, _)| port.to_string());

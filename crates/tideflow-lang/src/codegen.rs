@@ -17,7 +17,7 @@ use quote::{format_ident, quote, ToTokens};
 
 use crate::check::Persistence;
 use crate::graph::{HandoffKind, NodeContent, NodeId};
-use crate::ops::{Delay, OpContext, OperatorSpec, Writer};
+use crate::ops::{Delay, OpContext, OperatorSpec, PortSpec, Writer};
 use crate::parse::REFERENCE_PLACEHOLDER_PREFIX;
 use crate::partition::{PartitionedGraph, ScheduleItem, Scope};
 
@@ -253,7 +253,12 @@ impl<'a> Generator<'a> {
             .collect();
         inputs.sort_by_key(|(slot, _)| *slot);
         let output_count = self.output_count(node);
-        let outputs: Vec<Ident> = (0..output_count.max(1))
+        // Named outputs keep their position as their slot, connected or not.
+        let output_slots = match self.spec(node).map(|spec| spec.output_ports) {
+            Some(PortSpec::Fixed(names) | PortSpec::Optional(names)) => names.len(),
+            _ => 1,
+        };
+        let outputs: Vec<Ident> = (0..output_count.max(output_slots))
             .map(|slot| {
                 if per_run_outputs {
                     Names::run_ty(node, slot)
@@ -262,6 +267,12 @@ impl<'a> Generator<'a> {
                 }
             })
             .collect();
+        let mut output_ports = vec![None; outputs.len()];
+        for edge in graph.out_edges(node) {
+            if let Some(port) = output_ports.get_mut(checked.output_slot[edge]) {
+                *port = graph.edges[edge].src_port.clone();
+            }
+        }
         let span = graph.nodes[node].span;
         let root = respan(self.root.clone(), span);
         let at_operator = |mut ident: Ident| {
@@ -294,6 +305,7 @@ impl<'a> Generator<'a> {
                 .collect(),
             type_args: operator.type_args.clone(),
             output_count,
+            output_ports,
         }
     }
 

@@ -91,3 +91,117 @@ fn wrap_async(item: TokenStream, attribute: TokenStream2) -> TokenStream {
     });
     quote!(#attribute #function).into()
 }
+
+/// Derives `tideflow::ops::routing::DemuxEnum` for an enum, so `demux_enum::<E>()` can route its
+/// values to one output port per variant.
+///
+/// Each variant's payload is the tuple of its fields (`()` for a unit variant, `(a,)` for one
+/// field, named fields in declaration order); the payloads are nested as `Either`s in
+/// alphabetical order of the variant names (see the trait's documentation).
+#[proc_macro_derive(DemuxEnum)]
+pub fn derive_demux_enum(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    demux_enum::derive(&input)
+        .unwrap_or_else(|error| error.to_compile_error())
+        .into()
+}
+
+mod demux_enum {
+    use proc_macro2::{Span, TokenStream};
+    use quote::{format_ident, quote};
+
+    /// `impl DemuxEnum for E`: the nested `Either` payload type and the `match` building it.
+    pub fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+        let syn::Data::Enum(data) = &input.data else {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "`DemuxEnum` can only be derived for enums",
+            ));
+        };
+        if data.variants.is_empty() {
+            return Err(syn::Error::new_spanned(
+                &input.ident,
+                "`DemuxEnum` needs at least one variant: `demux_enum` routes each value to the \
+                 output of its variant",
+            ));
+        }
+        let root = quote!(::tideflow::ops::routing);
+        let mut variants: Vec<&syn::Variant> = data.variants.iter().collect();
+        variants.sort_by_key(|variant| variant.ident.to_string());
+        let count = variants.len();
+        let payload_types: Vec<TokenStream> = variants
+            .iter()
+            .map(|variant| {
+                let types = variant.fields.iter().map(|field| &field.ty);
+                quote!((#(#types,)*))
+            })
+            .collect();
+        let payloads = nest(
+            &payload_types,
+            &|left, right| quote!(#root::Either<#left, #right>),
+        );
+        let arms = variants.iter().enumerate().map(|(index, variant)| {
+            let name = &variant.ident;
+            let bindings: Vec<syn::Ident> = (0..variant.fields.len())
+                .map(|field| format_ident!("__field_{}", field))
+                .collect();
+            let pattern = match &variant.fields {
+                syn::Fields::Unit => quote!(Self::#name),
+                syn::Fields::Unnamed(_) => quote!(Self::#name(#(#bindings),*)),
+                syn::Fields::Named(fields) => {
+                    let names = fields.named.iter().map(|field| &field.ident);
+                    quote!(Self::#name { #(#names: #bindings),* })
+                }
+            };
+            let value = wrap(index, count, quote!((#(#bindings,)*)), &root);
+            quote!(#pattern => #value,)
+        });
+        let name = &input.ident;
+        let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+        Ok(quote! {
+            impl #impl_generics #root::DemuxEnum for #name #type_generics #where_clause {
+                type Payloads = #payloads;
+                const VARIANTS: usize = #count;
+                #[inline]
+                fn demux(self) -> Self::Payloads {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+
+            impl #impl_generics #root::DemuxOutputs<#count> for #name #type_generics #where_clause {
+                type Outputs = <Self as #root::DemuxEnum>::Payloads;
+                #[inline]
+                fn demux_outputs(self) -> Self::Outputs {
+                    <Self as #root::DemuxEnum>::demux(self)
+                }
+            }
+        })
+    }
+
+    /// `items` nested to the right: `a`, `pair(a, b)`, `pair(a, pair(b, c))`, ...
+    fn nest(
+        items: &[TokenStream],
+        pair: &dyn Fn(&TokenStream, &TokenStream) -> TokenStream,
+    ) -> TokenStream {
+        match items {
+            [] => quote!(()),
+            [last] => last.clone(),
+            [first, rest @ ..] => pair(first, &nest(rest, pair)),
+        }
+    }
+
+    /// The payload of variant `index` of `count`, wrapped in its `Left`/`Right` path.
+    fn wrap(index: usize, count: usize, value: TokenStream, root: &TokenStream) -> TokenStream {
+        let mut wrapped = if index + 1 < count {
+            quote!(#root::Either::Left(#value))
+        } else {
+            value
+        };
+        for _ in 0..index {
+            wrapped = quote!(#root::Either::Right(#wrapped));
+        }
+        wrapped
+    }
+}

@@ -31,13 +31,21 @@ pub mod util;
 pub use context::Context;
 pub use flow::Flow;
 pub use metrics::Metrics;
+pub use ops::routing::DemuxEnum;
 pub use tideflow_lang::{GraphFormat, GraphView};
-pub use tideflow_macro::{flow, main, test};
+/// Lattice types and the `Merge` family of traits (the `tideflow-lattices` crate).
+pub use tideflow_lattices as lattices;
+pub use tideflow_macro::{flow, main, test, DemuxEnum};
 
 /// The README's example, compiled and run as a doc test so the front door stays true.
 #[doc = include_str!("../../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The operator reference's examples, run as doc tests so every documented output stays true.
+#[doc = include_str!("../../../docs/operators.md")]
+#[cfg(doctest)]
+pub struct OperatorReferenceDoctests;
 
 /// Support for generated code; not a public API.
 #[doc(hidden)]

@@ -2,7 +2,7 @@
 //!
 //! Item counters are bumped once per buffer drain (by the batch length), not once per item, so
 //! they cost nothing measurable. Timings read the clock twice per subgraph run, so they are off
-//! until [`crate::Flow::enable_timing`] turns them on.
+//! until [`crate::Flow::set_timing`] turns them on.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};

@@ -12,20 +12,20 @@ const AT_FLUSH: Emits = Emits {
     on_flush: true,
 };
 
-/// A blocking unary aggregation.
+/// A blocking unary aggregation without type arguments.
 const fn aggregate(
     name: &'static str,
     description: &'static str,
+    example: &'static str,
     args: usize,
     outputs: Arity,
     persistence: PersistenceSpec,
-    type_args: Arity,
     writer: Writer,
 ) -> OperatorSpec {
     OperatorSpec {
         name,
         description,
-        example: "",
+        example,
         input_ports: PortSpec::Unnamed,
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(1),
@@ -34,7 +34,7 @@ const fn aggregate(
         soft_min_outputs: 0,
         args,
         persistence,
-        type_args,
+        type_args: Arity::exactly(0),
         blocking_inputs: &[0],
         delay: None,
         is_source: false,
@@ -125,10 +125,28 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     aggregate(
         "fold",
         "Folds all items into an accumulator and emits it once every tick, even with no input.",
+        r#"
+            use tideflow::util::{collect_ready, iter_batches_stream, unbounded_channel};
+
+            let (tick_send, tick_recv) = unbounded_channel::<u32>();
+            let (static_send, static_recv) = unbounded_channel::<u32>();
+            let mut flow = tideflow::flow! {
+                numbers = source_stream(iter_batches_stream([1, 2, 3, 4, 5], 2)) -> tee(); // 1 2 | 3 4 | 5
+                numbers
+                    -> fold(|| 0, |sum: &mut u32, x| *sum += x)
+                    -> for_each(|x| tick_send.send(x).unwrap());
+                numbers
+                    -> fold::<'static>(|| 0, |sum: &mut u32, x| *sum += x)
+                    -> for_each(|x| static_send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            flow.run_tick_sync(); // a tick without input: `'tick` emits `init()`, `'static` its running value
+            assert_eq!(collect_ready::<Vec<_>, _>(tick_recv), [3, 7, 5, 0]);
+            assert_eq!(collect_ready::<Vec<_>, _>(static_recv), [3, 10, 15, 15]);
+        "#,
         2,
         Arity::range(0, 1),
         PersistenceSpec::ONE,
-        Arity::exactly(0),
         Writer {
             args: |cx| init_and_fold_args(cx, "fold_fns"),
             state: |cx| new_state(cx, "Fold"),
@@ -142,10 +160,28 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     aggregate(
         "reduce",
         "Combines all items into the first one and emits the result, if there is one.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (tick_send, tick_recv) = unbounded_channel::<i32>();
+            let (static_send, static_recv) = unbounded_channel::<i32>();
+            let mut flow = tideflow::flow! {
+                numbers = source_iter([3, 9, 4]) -> tee(); // tick 0 only
+                numbers
+                    -> reduce(|max: &mut i32, x| *max = (*max).max(x))
+                    -> for_each(|x| tick_send.send(x).unwrap());
+                numbers
+                    -> reduce::<'static>(|max: &mut i32, x| *max = (*max).max(x))
+                    -> for_each(|x| static_send.send(x).unwrap());
+            };
+            flow.run_tick_sync();
+            flow.run_tick_sync(); // no input: `'tick` emits nothing, `'static` re-emits
+            assert_eq!(collect_ready::<Vec<_>, _>(tick_recv), [9]);
+            assert_eq!(collect_ready::<Vec<_>, _>(static_recv), [9, 9]);
+        "#,
         1,
         Arity::range(0, 1),
         PersistenceSpec::ONE,
-        Arity::exactly(0),
         Writer {
             args: |cx| reducer_args(cx, "reduce_fn"),
             state: |cx| new_state(cx, "Reduce"),
@@ -156,47 +192,90 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             needs_run: Some(needs_run),
         },
     ),
-    aggregate(
-        "fold_keyed",
-        "Groups `(K, V)` items by key and folds each group; emits `(K, A)` per group.",
-        2,
-        Arity::exactly(1),
-        PersistenceSpec::ONE,
-        Arity::range(0, 2),
-        Writer {
-            args: |cx| init_and_fold_args(cx, "fold_keyed_fns"),
-            state: |cx| new_state(cx, "FoldKeyed"),
-            push: Some(push_with_init_and_fold),
-            start: None,
-            flush: Some(flush),
-            tick_end: Some(end_tick),
-            needs_run: Some(needs_run),
-        },
-    ),
-    aggregate(
-        "reduce_keyed",
-        "Groups `(K, V)` items by key and reduces each group; emits `(K, V)` per group.",
-        1,
-        Arity::exactly(1),
-        PersistenceSpec::ONE,
-        Arity::range(0, 2),
-        Writer {
-            args: |cx| reducer_args(cx, "reduce_keyed_fn"),
-            state: |cx| new_state(cx, "ReduceKeyed"),
-            push: Some(push_with_reducer),
-            start: None,
-            flush: Some(flush),
-            tick_end: Some(end_tick),
-            needs_run: Some(needs_run),
-        },
-    ),
+    OperatorSpec {
+        type_args: Arity::range(0, 2),
+        ..aggregate(
+            "fold_keyed",
+            "Groups `(K, V)` items by key and folds each group; emits `(K, A)` per group.",
+            r#"
+                use tideflow::util::{collect_ready, iter_batches_stream, unbounded_channel};
+
+                let (send, recv) = unbounded_channel::<(u64, (&str, u32))>();
+                let mut flow = tideflow::flow! {
+                    source_stream(iter_batches_stream([("a", 1), ("b", 2), ("a", 3)], 2)) // 2 per tick
+                        -> fold_keyed::<'static>(|| 0, |sum: &mut u32, x| *sum += x)
+                        -> map(|group| (context.current_tick(), group))
+                        -> for_each(|x| send.send(x).unwrap());
+                };
+                flow.run_available_sync();
+                let mut groups: Vec<_> = collect_ready(recv);
+                groups.sort();
+                // `'static` emits every group in every tick; `'tick` would emit only ("a", 3) in tick 1.
+                assert_eq!(groups, [(0, ("a", 1)), (0, ("b", 2)), (1, ("a", 4)), (1, ("b", 2))]);
+            "#,
+            2,
+            Arity::exactly(1),
+            PersistenceSpec::ONE,
+            Writer {
+                args: |cx| init_and_fold_args(cx, "fold_keyed_fns"),
+                state: |cx| new_state(cx, "FoldKeyed"),
+                push: Some(push_with_init_and_fold),
+                start: None,
+                flush: Some(flush),
+                tick_end: Some(end_tick),
+                needs_run: Some(needs_run),
+            },
+        )
+    },
+    OperatorSpec {
+        type_args: Arity::range(0, 2),
+        ..aggregate(
+            "reduce_keyed",
+            "Groups `(K, V)` items by key and reduces each group; emits `(K, V)` per group.",
+            r#"
+                use tideflow::util::{collect_ready, unbounded_channel};
+
+                let (send, recv) = unbounded_channel::<(&str, i32)>();
+                let mut flow = tideflow::flow! {
+                    source_iter([("a", 1), ("b", 5), ("a", 3)])
+                        -> reduce_keyed(|max: &mut i32, x| *max = (*max).max(x))
+                        -> for_each(|x| send.send(x).unwrap());
+                };
+                flow.run_available_sync();
+                let mut groups: Vec<_> = collect_ready(recv);
+                groups.sort(); // groups come out in no particular order
+                assert_eq!(groups, [("a", 3), ("b", 5)]);
+            "#,
+            1,
+            Arity::exactly(1),
+            PersistenceSpec::ONE,
+            Writer {
+                args: |cx| reducer_args(cx, "reduce_keyed_fn"),
+                state: |cx| new_state(cx, "ReduceKeyed"),
+                push: Some(push_with_reducer),
+                start: None,
+                flush: Some(flush),
+                tick_end: Some(end_tick),
+                needs_run: Some(needs_run),
+            },
+        )
+    },
     aggregate(
         "sort",
         "Emits this tick's items in sorted order.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<i32>();
+            let mut flow = tideflow::flow! {
+                source_iter([3, 1, 2, 1]) -> sort() -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [1, 1, 2, 3]);
+        "#,
         0,
         Arity::exactly(1),
         PersistenceSpec::NONE,
-        Arity::exactly(0),
         Writer {
             args: super::common::same_type,
             state: |cx| {

@@ -16,6 +16,7 @@ const PUSH_EMITS: Emits = Emits {
 const fn unary(
     name: &'static str,
     description: &'static str,
+    example: &'static str,
     args: usize,
     outputs: Arity,
     writer: Writer,
@@ -23,7 +24,7 @@ const fn unary(
     OperatorSpec {
         name,
         description,
-        example: "",
+        example,
         input_ports: PortSpec::Unnamed,
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(1),
@@ -216,6 +217,19 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     unary(
         "map",
         "Applies a function to each item.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<String>();
+            let mut flow = tideflow::flow! {
+                source_iter([1, 2, 3])
+                    -> map(|x| x * 10)
+                    -> map(|x| format!("<{x}>"))
+                    -> for_each(|s| send.send(s).unwrap());
+            };
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), ["<10>", "<20>", "<30>"]);
+        "#,
         1,
         Arity::exactly(1),
         stateless(|cx| shaped_with_output(cx, "map_fn"), call_and_emit),
@@ -223,6 +237,16 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     unary(
         "filter",
         "Keeps the items for which a predicate returns `true`.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<i32>();
+            let mut flow = tideflow::flow! {
+                source_iter(0..10) -> filter(|x| x % 3 == 0) -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [0, 3, 6, 9]);
+        "#,
         1,
         Arity::exactly(1),
         stateless(|cx| shaped_same_type(cx, "filter_fn"), filter_push),
@@ -230,6 +254,18 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     unary(
         "filter_map",
         "Applies a function returning `Option` and keeps the `Some` values.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<u32>();
+            let mut flow = tideflow::flow! {
+                source_iter(["1", "x", "3", "", "40"])
+                    -> filter_map(|s| s.parse::<u32>().ok())
+                    -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [1, 3, 40]);
+        "#,
         1,
         Arity::exactly(1),
         stateless(
@@ -240,6 +276,16 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     unary(
         "flat_map",
         "Maps each item to an iterable and emits all of its elements.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<u32>();
+            let mut flow = tideflow::flow! {
+                source_iter([1, 2, 3]) -> flat_map(|n| 0..n) -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [0, 0, 1, 0, 1, 2]);
+        "#,
         1,
         Arity::exactly(1),
         stateless(|cx| shaped_with_output(cx, "flat_map_fn"), flat_map_push),
@@ -247,6 +293,19 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     unary(
         "flatten",
         "Emits every element of each iterable item.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<i32>();
+            let mut flow = tideflow::flow! {
+                source_iter([vec![1, 2], vec![], vec![3]]) -> flatten() -> for_each(|x| send.send(x).unwrap());
+                source_iter([Some(4), None, Some(5)]) -> flatten() -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            let mut items: Vec<i32> = collect_ready(recv);
+            items.sort();
+            assert_eq!(items, [1, 2, 3, 4, 5]);
+        "#,
         0,
         Arity::exactly(1),
         stateless(
@@ -260,6 +319,21 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     unary(
         "inspect",
         "Calls a function on a reference to each item and passes the item on.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let seen = std::cell::RefCell::new(Vec::new());
+            let (send, recv) = unbounded_channel::<i32>();
+            let mut flow = tideflow::flow! {
+                source_iter([1, 2, 3])
+                    -> inspect(|x| seen.borrow_mut().push(*x))
+                    -> map(|x| x * 2)
+                    -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            assert_eq!(*seen.borrow(), [1, 2, 3]);
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [2, 4, 6]);
+        "#,
         1,
         Arity::range(0, 1),
         stateless(|cx| shaped_same_type(cx, "inspect_fn"), inspect_push),
@@ -269,6 +343,19 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         ..unary(
             "identity",
             "Passes items on unchanged; `identity::<T>()` pins the item type.",
+            r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<u32>();
+            let mut flow = tideflow::flow! {
+                source_iter([1, 2, 255])
+                    -> identity::<u8>() // the literals are `u8`s
+                    -> map(|x| x.leading_zeros())
+                    -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [7, 6, 0]);
+        "#,
             0,
             Arity::exactly(1),
             stateless(typed_identity, pass_through),
@@ -277,6 +364,16 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     unary(
         "for_each",
         "Calls a function on each item; ends a pipeline.",
+        r#"
+            let mut total = 0;
+            let mut flow = tideflow::flow! {
+                // A closure that is not `move` borrows `total`, as in plain Rust.
+                source_iter([1, 2, 3]) -> for_each(|x| total += x);
+            };
+            flow.run_available_sync();
+            drop(flow); // ends the borrow
+            assert_eq!(total, 6);
+        "#,
         1,
         Arity::exactly(0),
         stateless(
@@ -295,6 +392,19 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         ..unary(
             "null",
             "As a source emits nothing; as a sink discards everything.",
+            r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<u32>();
+            let mut flow = tideflow::flow! {
+                out = union() -> for_each(|x| send.send(x).unwrap());
+                source_iter([1, 2]) -> out;
+                null() -> out; // as a source: emits nothing
+                source_iter([3, 4]) -> null(); // as a sink: discards everything
+            };
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [1, 2]);
+        "#,
             0,
             Arity::range(0, 1),
             Writer {
@@ -315,6 +425,20 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         ..unary(
             "tee",
             "Sends a clone of each item to every output.",
+            r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (tens, tens_recv) = unbounded_channel::<i32>();
+            let (odds, odds_recv) = unbounded_channel::<i32>();
+            let mut flow = tideflow::flow! {
+                numbers = source_iter([1, 2, 3]) -> tee();
+                numbers -> map(|x| x * 10) -> for_each(|x| tens.send(x).unwrap());
+                numbers -> filter(|x| x % 2 == 1) -> for_each(|x| odds.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(tens_recv), [10, 20, 30]);
+            assert_eq!(collect_ready::<Vec<_>, _>(odds_recv), [1, 3]);
+        "#,
             0,
             Arity::at_least(1),
             stateless(same_type_all, tee_push),
@@ -327,6 +451,20 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         ..unary(
             "union",
             "Merges all inputs into one output.",
+            r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<i32>();
+            let mut flow = tideflow::flow! {
+                all = union() -> for_each(|x| send.send(x).unwrap());
+                source_iter([1, 2]) -> [small]all;
+                source_iter([100, 200]) -> [large]all;
+            };
+            flow.run_available_sync();
+            let mut items: Vec<i32> = collect_ready(recv);
+            items.sort(); // each input keeps its order; how inputs interleave is unspecified
+            assert_eq!(items, [1, 2, 100, 200]);
+        "#,
             0,
             Arity::exactly(1),
             stateless(union_types, pass_through),
@@ -337,6 +475,20 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         ..unary(
             "enumerate",
             "Pairs each item with its index; `'tick` restarts at 0 each tick.",
+            r#"
+            use tideflow::util::{collect_ready, iter_batches_stream, unbounded_channel};
+
+            let (tick_send, tick_recv) = unbounded_channel::<(usize, char)>();
+            let (static_send, static_recv) = unbounded_channel::<(usize, char)>();
+            let mut flow = tideflow::flow! {
+                chars = source_stream(iter_batches_stream("abc".chars(), 2)) -> tee(); // "ab", then "c"
+                chars -> enumerate() -> for_each(|x| tick_send.send(x).unwrap());
+                chars -> enumerate::<'static>() -> for_each(|x| static_send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(tick_recv), [(0, 'a'), (1, 'b'), (0, 'c')]);
+            assert_eq!(collect_ready::<Vec<_>, _>(static_recv), [(0, 'a'), (1, 'b'), (2, 'c')]);
+        "#,
             0,
             Arity::exactly(1),
             Writer {
@@ -355,6 +507,20 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         ..unary(
             "unique",
             "Drops items already seen (this tick for `'tick`, ever for `'static`).",
+            r#"
+            use tideflow::util::{collect_ready, iter_batches_stream, unbounded_channel};
+
+            let (tick_send, tick_recv) = unbounded_channel::<i32>();
+            let (static_send, static_recv) = unbounded_channel::<i32>();
+            let mut flow = tideflow::flow! {
+                items = source_stream(iter_batches_stream([1, 2, 1, 2, 3], 3)) -> tee(); // 1 2 1, then 2 3
+                items -> unique() -> for_each(|x| tick_send.send(x).unwrap());
+                items -> unique::<'static>() -> for_each(|x| static_send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(tick_recv), [1, 2, 2, 3]);
+            assert_eq!(collect_ready::<Vec<_>, _>(static_recv), [1, 2, 3]);
+        "#,
             0,
             Arity::exactly(1),
             Writer {
@@ -371,6 +537,21 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     unary(
         "multiset_delta",
         "Emits only the occurrences of each item beyond its count in the previous tick.",
+        r#"
+            use tideflow::util::{collect_ready, iter_batches_stream, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<u32>();
+            let mut flow = tideflow::flow! {
+                // `persist` emits 1, 2 in tick 0 and 1, 2, 3 in tick 1;
+                // `multiset_delta` passes only what is new.
+                source_stream(iter_batches_stream([1, 2, 3], 2))
+                    -> persist::<'static>()
+                    -> multiset_delta()
+                    -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [1, 2, 3]);
+        "#,
         0,
         Arity::exactly(1),
         Writer {

@@ -13,6 +13,7 @@ use super::{Arity, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSp
 const fn binary(
     name: &'static str,
     description: &'static str,
+    example: &'static str,
     ports: &'static [&'static str],
     blocking_inputs: &'static [usize],
     emits: Emits,
@@ -21,7 +22,7 @@ const fn binary(
     OperatorSpec {
         name,
         description,
-        example: "",
+        example,
         input_ports: PortSpec::Fixed(ports),
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(2),
@@ -139,6 +140,20 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     binary(
         "join",
         "Equi-join of `(K, V1)` on `[0]` with `(K, V2)` on `[1]` into `(K, (V1, V2))`, set semantics per side.",
+        r#"
+            use tideflow::util::{collect_ready, iter_batches_stream, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<(u32, (char, &str))>();
+            let mut flow = tideflow::flow! {
+                source_stream(iter_batches_stream([(1, 'a'), (2, 'b'), (1, 'c')], 2)) -> [0]j; // 2 per tick
+                source_iter([(1, "one"), (2, "two")]) -> [1]j; // tick 0 only, kept by `'static`
+                j = join::<'tick, 'static>() -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            let mut joined: Vec<_> = collect_ready(recv);
+            joined.sort(); // plain `join()` would not match (1, 'c'), which arrives in tick 1
+            assert_eq!(joined, [(1, ('a', "one")), (1, ('c', "one")), (2, ('b', "two"))]);
+        "#,
         &["0", "1"],
         &[],
         STREAMING,
@@ -147,6 +162,19 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     binary(
         "join_multiset",
         "Equi-join like `join`, keeping duplicates (multiset semantics).",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<(u32, (char, char))>();
+            let mut flow = tideflow::flow! {
+                source_iter([(1, 'a'), (1, 'a'), (2, 'b')]) -> [0]j;
+                source_iter([(1, 'x'), (3, 'y')]) -> [1]j;
+                j = join_multiset() -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            // The duplicate (1, 'a') matches twice; `join` would emit (1, ('a', 'x')) once.
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [(1, ('a', 'x')), (1, ('a', 'x'))]);
+        "#,
         &["0", "1"],
         &[],
         STREAMING,
@@ -158,6 +186,20 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     binary(
         "cross_join",
         "Cartesian product of `[0]` and `[1]`, set semantics per side.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<(u32, char)>();
+            let mut flow = tideflow::flow! {
+                source_iter([1, 2]) -> [0]c;
+                source_iter(['x', 'y', 'x']) -> [1]c;
+                c = cross_join() -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            let mut pairs: Vec<_> = collect_ready(recv);
+            pairs.sort(); // set semantics: the second 'x' adds nothing
+            assert_eq!(pairs, [(1, 'x'), (1, 'y'), (2, 'x'), (2, 'y')]);
+        "#,
         &["0", "1"],
         &[],
         STREAMING,
@@ -169,6 +211,20 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     binary(
         "anti_join",
         "Emits the `(K, V)` pairs of `[pos]` whose key is not among the keys of `[neg]`.",
+        r#"
+            use tideflow::util::{collect_ready, iter_batches_stream, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<(u32, char)>();
+            let mut flow = tideflow::flow! {
+                source_stream(iter_batches_stream([(1, 'a'), (2, 'b'), (2, 'c'), (3, 'd')], 2)) -> [pos]aj;
+                source_iter([2]) -> [neg]aj; // tick 0 only, remembered by `'static`
+                aj = anti_join::<'tick, 'static>() -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            let mut kept: Vec<_> = collect_ready(recv);
+            kept.sort(); // with plain `anti_join()`, (2, 'c') from tick 1 would pass
+            assert_eq!(kept, [(1, 'a'), (3, 'd')]);
+        "#,
         &["pos", "neg"],
         &[1],
         AT_FLUSH,
@@ -180,6 +236,20 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     binary(
         "difference",
         "Emits the items of `[pos]` that do not appear in `[neg]`.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<u32>();
+            let mut flow = tideflow::flow! {
+                source_iter([1, 2, 3, 3, 4]) -> [pos]d;
+                source_iter([2, 4, 4]) -> [neg]d;
+                d = difference() -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_available_sync();
+            let mut left: Vec<u32> = collect_ready(recv);
+            left.sort(); // duplicates on `[pos]` are kept
+            assert_eq!(left, [1, 3, 3]);
+        "#,
         &["pos", "neg"],
         &[1],
         AT_FLUSH,

@@ -10,11 +10,20 @@ use proc_macro2::{Ident, Span, TokenStream};
 
 use crate::parse::Port;
 
+pub use reference::{families, family_of, operator_reference_markdown, Family};
+
 mod aggregates;
+mod assertions;
 mod elementwise;
+mod fused;
+mod io;
 mod joins;
+mod lattices;
+mod reference;
+mod routing;
 mod sinks;
 mod sources;
+mod streams;
 mod time;
 
 /// Which ports an operator has on one side.
@@ -26,7 +35,32 @@ pub enum PortSpec {
     Fixed(&'static [&'static str]),
     /// Any number of ports, named or not (`union`, `tee`).
     Variadic,
+    /// These named ports, each of which may be left unconnected (`state`'s `[items]` and
+    /// `[state]`).
+    Optional(&'static [&'static str]),
+    /// Ports that depend on the operator instance, e.g. named by its closure (`partition`).
+    Custom(&'static CustomPorts),
 }
+
+/// Ports decided per operator instance: `partition(|item, [a, b]| ...)` has the output ports
+/// `[a]` and `[b]`. The generic check calls [`CustomPorts::resolve`] instead of matching ports
+/// against a fixed list.
+#[derive(Debug)]
+pub struct CustomPorts {
+    /// How the ports are named, for the operator reference.
+    pub description: &'static str,
+    /// Checks one instance's ports and assigns each edge its slot.
+    pub resolve: ResolvePorts,
+}
+
+/// Given an operator instance, its span and the port of each of its edges on one side (in edge
+/// order), returns each edge's slot (`0..n` for `n` edges, each once; the writer's `emit` and
+/// witnesses use them), or the diagnostics saying why the ports do not fit. Never panics.
+pub type ResolvePorts = fn(
+    &crate::graph::OperatorNode,
+    Span,
+    &[Option<&(Port, Span)>],
+) -> Result<Vec<usize>, Vec<crate::diagnostic::Diagnostic>>;
 
 /// An inclusive range of counts; `max: None` means unbounded.
 #[derive(Debug, Clone, Copy)]
@@ -152,6 +186,9 @@ pub struct OpContext {
     pub type_args: Vec<syn::Type>,
     /// Number of connected outputs (for `tee`).
     pub output_count: usize,
+    /// The port written on each output, by output slot (`None`: elided or not connected), with
+    /// its span: for operators whose code depends on port names (`demux_enum`).
+    pub output_ports: Vec<Option<(Port, Span)>>,
 }
 
 /// Generates the code to emit one item on output `index`: `emit(index, item_expression)`.
@@ -250,11 +287,12 @@ fn port_index(spec: PortSpec, port: Option<&Port>) -> Option<usize> {
         (PortSpec::Unnamed, None) => Some(0),
         (PortSpec::Unnamed, Some(_)) => None,
         (PortSpec::Variadic, _) => Some(0),
-        (PortSpec::Fixed(names), Some(port)) => {
+        (PortSpec::Fixed(names) | PortSpec::Optional(names), Some(port)) => {
             let text = port.to_string();
             names.iter().position(|name| *name == text)
         }
-        (PortSpec::Fixed(_), None) => None,
+        (PortSpec::Fixed(_) | PortSpec::Optional(_), None) => None,
+        (PortSpec::Custom(_), _) => None,
     }
 }
 
@@ -264,9 +302,15 @@ pub fn all_operators() -> impl Iterator<Item = &'static OperatorSpec> {
         .iter()
         .chain(elementwise::OPERATORS)
         .chain(joins::OPERATORS)
+        .chain(fused::OPERATORS)
         .chain(aggregates::OPERATORS)
+        .chain(lattices::OPERATORS)
+        .chain(streams::OPERATORS)
         .chain(time::OPERATORS)
         .chain(sinks::OPERATORS)
+        .chain(routing::OPERATORS)
+        .chain(assertions::OPERATORS)
+        .chain(io::OPERATORS)
 }
 
 /// The spec of the operator called `name`.

@@ -8,7 +8,21 @@ use super::{Arity, Emits, OperatorSpec, PersistenceSpec, PortSpec, Writer};
 pub(super) const OPERATORS: &[OperatorSpec] = &[OperatorSpec {
     name: "dest_sink",
     description: "Sends items into a `futures::Sink`, buffering while it is not ready; never stalls the tick.",
-    example: "",
+    example: r#"
+        use tideflow::util::collect_ready;
+
+        let (sink, mut sink_recv) = futures::channel::mpsc::channel::<u32>(0); // holds one item
+        let mut flow = tideflow::flow! {
+            source_iter([1, 2, 3]) -> map(|x| x * 10) -> dest_sink(sink);
+        };
+        assert_eq!(flow.run_available_sync(), 1); // the full sink does not stall the tick
+        let mut delivered = Vec::new();
+        for _ in 0..3 {
+            delivered.extend(collect_ready::<Vec<_>, _>(&mut sink_recv)); // makes room, wakes the flow
+            flow.run_available_sync(); // which sends the next buffered item
+        }
+        assert_eq!(delivered, [10, 20, 30]);
+    "#,
     input_ports: PortSpec::Unnamed,
     output_ports: PortSpec::Unnamed,
     inputs: Arity::exactly(1),

@@ -16,6 +16,7 @@ const SOURCE_EMITS: Emits = Emits {
 const fn source(
     name: &'static str,
     description: &'static str,
+    example: &'static str,
     args: usize,
     args_writer: fn(&OpContext) -> TokenStream,
     start: fn(&OpContext, &Emit) -> TokenStream,
@@ -24,7 +25,7 @@ const fn source(
     OperatorSpec {
         name,
         description,
-        example: "",
+        example,
         input_ports: PortSpec::Unnamed,
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(0),
@@ -92,6 +93,18 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     source(
         "source_iter",
         "Emits every item of an `IntoIterator` in the first tick.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, mut recv) = unbounded_channel::<char>();
+            let mut flow = tideflow::flow! {
+                source_iter("abc".chars()) -> for_each(|c| send.send(c).unwrap());
+            };
+            flow.run_tick_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(&mut recv), ['a', 'b', 'c']);
+            flow.run_tick_sync(); // later ticks emit nothing
+            assert_eq!(collect_ready::<Vec<_>, _>(&mut recv), Vec::<char>::new());
+        "#,
         1,
         |cx| new_source(cx, "SourceIter"),
         run_plain,
@@ -100,6 +113,22 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     source(
         "source_stream",
         "Emits the items of a `Stream` that are ready; a wake of the stream schedules a tick.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (input, input_recv) = unbounded_channel::<u32>();
+            let (send, mut recv) = unbounded_channel::<u32>();
+            let mut flow = tideflow::flow! {
+                source_stream(input_recv) -> map(|x| x * 10) -> for_each(|x| send.send(x).unwrap());
+            };
+            input.send(1).unwrap();
+            input.send(2).unwrap();
+            assert_eq!(flow.run_available_sync(), 1); // the items woke the flow: one tick
+            assert_eq!(collect_ready::<Vec<_>, _>(&mut recv), [10, 20]);
+            input.send(3).unwrap();
+            flow.run_available_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(&mut recv), [30]);
+        "#,
         1,
         |cx| new_source(cx, "SourceStream"),
         run_with_context,
@@ -108,6 +137,29 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     source(
         "source_interval",
         "Emits `()` each time a period elapses (needs a tokio runtime).",
+        r#"
+            use std::time::Duration;
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .start_paused(true) // a virtual clock (tokio's `test-util`) that only `advance` moves
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let (send, mut recv) = unbounded_channel::<u64>();
+                let mut flow = tideflow::flow! {
+                    source_interval(Duration::from_millis(100))
+                        -> map(|()| context.current_tick())
+                        -> for_each(|tick| send.send(tick).unwrap());
+                };
+                flow.run_tick_sync(); // fires at once
+                flow.run_tick_sync(); // no time has passed: nothing
+                tokio::time::advance(Duration::from_millis(100)).await;
+                flow.run_tick_sync();
+                assert_eq!(collect_ready::<Vec<_>, _>(&mut recv), [0, 2]);
+            });
+        "#,
         1,
         |cx| new_source(cx, "SourceInterval"),
         run_with_context,
@@ -116,6 +168,18 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     source(
         "initialize",
         "Emits a single `()` in the first tick.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<u64>();
+            let mut flow = tideflow::flow! {
+                initialize() -> map(|()| context.current_tick()) -> for_each(|t| send.send(t).unwrap());
+            };
+            for _ in 0..3 {
+                flow.run_tick_sync();
+            }
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [0]);
+        "#,
         0,
         |cx| new_source(cx, "Initialize"),
         run_plain,
@@ -124,6 +188,18 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     source(
         "spin",
         "Emits `()` every tick and asks for another tick: a busy loop.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<u64>();
+            let mut flow = tideflow::flow! {
+                spin() -> map(|()| context.current_tick()) -> for_each(|t| send.send(t).unwrap());
+            };
+            for _ in 0..3 {
+                assert!(flow.run_tick_sync()); // spin always has work (run_available_sync would never return)
+            }
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [0, 1, 2]);
+        "#,
         0,
         |cx| new_source(cx, "Spin"),
         run_with_context,

@@ -10,11 +10,16 @@ use super::{
 
 /// `defer_tick()` / `defer_tick_lazy()`: its input edge is a double buffer, so the node itself
 /// only passes items on, in the next tick.
-const fn defer(name: &'static str, description: &'static str, delay: Delay) -> OperatorSpec {
+const fn defer(
+    name: &'static str,
+    description: &'static str,
+    example: &'static str,
+    delay: Delay,
+) -> OperatorSpec {
     OperatorSpec {
         name,
         description,
-        example: "",
+        example,
         input_ports: PortSpec::Unnamed,
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(1),
@@ -69,7 +74,20 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     OperatorSpec {
         name: "persist",
         description: "Stores every item and emits the whole history every tick (`'static` only).",
-        example: "",
+        example: r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<(u64, i32)>();
+            let mut flow = tideflow::flow! {
+                source_iter([1, 2]) // tick 0 only
+                    -> persist::<'static>()
+                    -> map(|x| (context.current_tick(), x))
+                    -> for_each(|x| send.send(x).unwrap());
+            };
+            flow.run_tick_sync();
+            flow.run_tick_sync();
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [(0, 1), (0, 2), (1, 1), (1, 2)]);
+        "#,
         input_ports: PortSpec::Unnamed,
         output_ports: PortSpec::Unnamed,
         inputs: Arity::exactly(1),
@@ -106,11 +124,38 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
     defer(
         "defer_tick",
         "Delays items to the next tick; pending items make the flow run that tick.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<(u64, i32)>();
+            let mut flow = tideflow::flow! {
+                source_iter([1, 2])
+                    -> defer_tick()
+                    -> map(|x| (context.current_tick(), x))
+                    -> for_each(|x| send.send(x).unwrap());
+            };
+            assert_eq!(flow.run_available_sync(), 2); // the deferred items asked for tick 1
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [(1, 1), (1, 2)]);
+        "#,
         Delay::Tick,
     ),
     defer(
         "defer_tick_lazy",
         "Delays items to the next tick, without causing one.",
+        r#"
+            use tideflow::util::{collect_ready, unbounded_channel};
+
+            let (send, recv) = unbounded_channel::<(u64, i32)>();
+            let mut flow = tideflow::flow! {
+                source_iter([1, 2])
+                    -> defer_tick_lazy()
+                    -> map(|x| (context.current_tick(), x))
+                    -> for_each(|x| send.send(x).unwrap());
+            };
+            assert_eq!(flow.run_available_sync(), 1); // the deferred items do not ask for a tick
+            flow.run_tick_sync(); // ... but come out in the next one that runs
+            assert_eq!(collect_ready::<Vec<_>, _>(recv), [(1, 1), (1, 2)]);
+        "#,
         Delay::TickLazy,
     ),
 ];

@@ -17,12 +17,18 @@
 use std::marker::PhantomData;
 
 pub mod aggregates;
+pub mod assertions;
 pub mod elementwise;
-pub mod resolve;
+pub mod fused;
+pub mod io;
 pub mod joins;
+pub mod lattices;
 pub mod persist;
+pub mod resolve;
+pub mod routing;
 pub mod sinks;
 pub mod sources;
+pub mod streams;
 
 /// A type witness: stands for "items of type `T`" without holding any.
 pub struct Ty<T>(PhantomData<fn() -> T>);
