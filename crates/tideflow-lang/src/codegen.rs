@@ -17,7 +17,7 @@ use quote::{format_ident, quote, ToTokens};
 
 use crate::check::Persistence;
 use crate::graph::{HandoffKind, NodeContent, NodeId};
-use crate::ops::{Delay, OpContext, OperatorSpec, PortSpec, Writer};
+use crate::ops::{Delay, OpContext, OperatorKind, OperatorSpec, PortSpec, Writer};
 use crate::parse::REFERENCE_PLACEHOLDER_PREFIX;
 use crate::partition::{PartitionedGraph, ScheduleItem, Scope};
 
@@ -152,7 +152,7 @@ impl<'a> Generator<'a> {
         let per_run = (0..graph.nodes.len())
             .map(|node| {
                 graph.operator(node).is_some_and(|operator| {
-                    !checked.specs[node].is_some_and(|spec| spec.is_source)
+                    !checked.specs[node].is_some_and(|spec| spec.is_source())
                         && !operator.references.is_empty()
                 })
             })
@@ -470,7 +470,44 @@ impl<'a> Generator<'a> {
             return TokenStream::new();
         };
         let cx = self.op_context(node, false);
-        function(&cx, &|slot, item| self.emit_code(node, slot, item))
+        let code = function(&cx, &|slot, item| self.emit_code(node, slot, item));
+        let suspends = self
+            .spec(node)
+            .is_some_and(|spec| spec.kind == OperatorKind::Suspending);
+        if phase == Phase::Flush && suspends {
+            // The writer's flush is a `bool`: `false` means its asynchronous work is pending, so
+            // the tick stops at this step and resumes here once the flow is woken.
+            let step = self.step_of_node(node);
+            quote! {
+                if !{ #code } {
+                    __context.suspend_at(#step);
+                    break '__run;
+                }
+            }
+        } else {
+            code
+        }
+    }
+
+    /// The index of the schedule step that runs `node`'s subgraph.
+    fn step_of_node(&self, node: NodeId) -> usize {
+        let subgraph = self.partitioned.node_subgraph[node];
+        self.partitioned
+            .schedule
+            .iter()
+            .position(|item| match item {
+                ScheduleItem::Subgraph(sg) => Some(*sg) == subgraph,
+                ScheduleItem::Fixpoint(sgs) => subgraph.is_some_and(|sg| sgs.contains(&sg)),
+            })
+            .unwrap_or(0)
+    }
+
+    /// Whether any operator of the flow can suspend a tick.
+    fn has_suspending_operators(&self) -> bool {
+        self.checked()
+            .specs
+            .iter()
+            .any(|spec| spec.is_some_and(|spec| spec.kind == OperatorKind::Suspending))
     }
 
     fn is_junction(&self, node: NodeId) -> bool {
@@ -704,7 +741,7 @@ impl<'a> Generator<'a> {
         for &node in &sg.nodes {
             let Some(start) = self
                 .spec(node)
-                .filter(|spec| spec.is_source)
+                .filter(|spec| spec.is_source())
                 .and_then(|spec| spec.writer.start)
             else {
                 continue;
@@ -760,16 +797,20 @@ impl<'a> Generator<'a> {
     }
 
     fn schedule_code(&self) -> TokenStream {
+        let resumable = self.has_suspending_operators();
         let mut code = TokenStream::new();
-        for item in &self.partitioned.schedule {
-            match item {
+        if resumable {
+            code.extend(quote!(let __resume_step = __context.take_resume_step();));
+        }
+        for (step, item) in self.partitioned.schedule.iter().enumerate() {
+            let run = match item {
                 ScheduleItem::Subgraph(subgraph) => {
                     let run = self.subgraph_run(*subgraph);
-                    code.extend(quote!(__work_done |= #run;));
+                    quote!(__work_done |= #run;)
                 }
                 ScheduleItem::Fixpoint(subgraphs) => {
                     let runs = subgraphs.iter().map(|&sg| self.subgraph_run(sg));
-                    code.extend(quote! {
+                    quote! {
                         loop {
                             let mut __progress = false;
                             #( __progress |= #runs; )*
@@ -778,9 +819,21 @@ impl<'a> Generator<'a> {
                             }
                             __work_done = true;
                         }
-                    });
+                    }
                 }
-            }
+            };
+            code.extend(if resumable {
+                quote! {
+                    if __resume_step <= #step {
+                        #run
+                        if __context.is_suspended() {
+                            return __work_done;
+                        }
+                    }
+                }
+            } else {
+                run
+            });
         }
         code
     }

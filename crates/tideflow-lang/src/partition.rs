@@ -25,6 +25,7 @@ use crate::check::CheckedGraph;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{NodeContent, NodeId};
 use crate::graph_algorithms::{is_cycle, strongly_connected_components, topological_order};
+use crate::ops::OperatorKind;
 
 /// The scope whose code calls an operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -165,7 +166,7 @@ pub fn partition_graph(checked: CheckedGraph) -> Result<PartitionedGraph, Vec<Di
             let e = &graph.edges[edge];
             !checked.is_delay_edge(edge)
                 && checked.specs[e.src].is_some()
-                && checked.specs[e.dst].is_some()
+                && checked.specs[e.dst].is_some_and(|spec| spec.kind != OperatorKind::Suspending)
                 && cycle_of[e.src] == cycle_of[e.dst]
         })
         .collect();
@@ -211,6 +212,28 @@ fn check_cycles(
                     ),
                 )
                 .with_help("a blocking operator needs its whole input for the tick; put a `defer_tick()` on the cycle to feed the result back in the next tick"),
+            );
+        }
+    }
+    for (node, spec) in checked.specs.iter().enumerate() {
+        if spec.is_some_and(|spec| spec.kind == OperatorKind::Suspending)
+            && cycle_of[node].is_some()
+        {
+            let input = graph
+                .in_edges(node)
+                .find(|&edge| cycle_of[graph.edges[edge].src] == cycle_of[node]);
+            let cycle = input.map_or_else(String::new, |edge| {
+                cycle_text(checked, flow, cycle_of, node, graph.edges[edge].src)
+            });
+            diagnostics.push(
+                Diagnostic::error(
+                    graph.nodes[node].span,
+                    format!(
+                        "`{}` waits for asynchronous work within the tick, so it cannot sit inside a cycle: {cycle}",
+                        graph.node_name(node)
+                    ),
+                )
+                .with_help("use the non-blocking form (e.g. `resolve_futures()`), or put a `defer_tick()` on the cycle"),
             );
         }
     }
@@ -330,6 +353,9 @@ fn group_is_valid(
     {
         return false;
     }
+    if !suspending_operator_is_the_only_root(checked, &members) {
+        return false;
+    }
     // Internal edges acyclic.
     if topological_order(&internal_adjacency(checked, &members)).is_none() {
         return false;
@@ -363,6 +389,33 @@ fn group_is_valid(
         }
     }
     true
+}
+
+/// A subgraph with a suspending operator must have it as its only root (so a suspended run
+/// can be repeated without re-running other inputs): every other member is fed only from
+/// inside the subgraph.
+fn suspending_operator_is_the_only_root(checked: &CheckedGraph, members: &[NodeId]) -> bool {
+    let graph = &checked.graph;
+    let suspending = members
+        .iter()
+        .filter(|&&node| {
+            checked.specs[node].is_some_and(|spec| spec.kind == OperatorKind::Suspending)
+        })
+        .count();
+    if suspending == 0 {
+        return true;
+    }
+    suspending == 1
+        && members.iter().all(|&node| {
+            let suspends =
+                checked.specs[node].is_some_and(|spec| spec.kind == OperatorKind::Suspending);
+            let inputs: Vec<usize> = graph.in_edges(node).collect();
+            suspends
+                || (!inputs.is_empty()
+                    && inputs.iter().all(|&edge| {
+                        !checked.is_delay_edge(edge) && members.contains(&graph.edges[edge].src)
+                    }))
+        })
 }
 
 /// Computes how the operators `members` (one subgraph) would be fused; `None` if some junction

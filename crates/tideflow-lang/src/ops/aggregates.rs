@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote_spanned;
 
 use super::common::{emit_closure, end_tick, needs_run, persistence};
-use super::{Arity, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+use super::{
+    Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+};
 
 const AT_FLUSH: Emits = Emits {
     on_push: false,
@@ -37,7 +39,7 @@ const fn aggregate(
         type_args: Arity::exactly(0),
         blocking_inputs: &[0],
         delay: None,
-        is_source: false,
+        kind: OperatorKind::Plain,
         emits: AT_FLUSH,
         writer,
     }

@@ -8,7 +8,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 
 use super::common::{no_state, same_type};
-use super::{Arity, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+use super::{
+    Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+};
 
 /// A pass-through check: one input, an optional output of the same type.
 const fn check(
@@ -32,7 +34,7 @@ const fn check(
         type_args: Arity::exactly(0),
         blocking_inputs: &[],
         delay: None,
-        is_source: false,
+        kind: OperatorKind::Plain,
         emits: Emits {
             on_push: true,
             on_start: false,

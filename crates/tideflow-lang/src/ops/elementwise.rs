@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
 use super::common::{emit_closure, end_tick, no_state, persistence, same_type};
-use super::{Arity, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+use super::{
+    Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+};
 
 const PUSH_EMITS: Emits = Emits {
     on_push: true,
@@ -36,7 +38,7 @@ const fn unary(
         type_args: Arity::exactly(0),
         blocking_inputs: &[],
         delay: None,
-        is_source: false,
+        kind: OperatorKind::Plain,
         emits: PUSH_EMITS,
         writer,
     }

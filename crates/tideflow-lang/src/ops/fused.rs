@@ -13,7 +13,9 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote_spanned};
 
 use super::common::{emit_closure, end_tick, needs_run, no_args, no_state, persistence};
-use super::{Arity, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+use super::{
+    Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+};
 
 const ON_PUSH: Emits = Emits {
     on_push: true,
@@ -67,7 +69,7 @@ const BINARY: OperatorSpec = OperatorSpec {
     type_args: Arity::exactly(0),
     blocking_inputs: &[],
     delay: None,
-    is_source: false,
+    kind: OperatorKind::Plain,
     emits: ON_PUSH,
     writer: NO_CODE,
 };

@@ -7,7 +7,9 @@ use proc_macro2::TokenStream;
 use quote::quote_spanned;
 
 use super::common::{emit_closure, needs_run, no_args};
-use super::{Arity, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+use super::{
+    Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+};
 
 /// A source whose state is `ops::io::<Type>::new(<args>)` (with the type argument, if any).
 const fn source(
@@ -33,7 +35,7 @@ const fn source(
         type_args,
         blocking_inputs: &[],
         delay: None,
-        is_source: true,
+        kind: OperatorKind::Source,
         emits: Emits {
             on_push: false,
             on_start: true,
@@ -273,7 +275,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         type_args: Arity::exactly(0),
         blocking_inputs: &[],
         delay: None,
-        is_source: false,
+        kind: OperatorKind::Plain,
         emits: Emits {
             on_push: false,
             on_start: false,

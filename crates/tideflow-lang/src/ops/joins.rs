@@ -7,7 +7,9 @@ use proc_macro2::TokenStream;
 use quote::quote_spanned;
 
 use super::common::{emit_closure, end_tick, needs_run, persistence};
-use super::{Arity, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+use super::{
+    Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+};
 
 /// A two-input operator over ports `ports`, its state `ops::joins::<kind>`.
 const fn binary(
@@ -34,7 +36,7 @@ const fn binary(
         type_args: Arity::exactly(0),
         blocking_inputs,
         delay: None,
-        is_source: false,
+        kind: OperatorKind::Plain,
         emits,
         writer,
     }

@@ -5,7 +5,9 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote_spanned;
 
 use super::common::{emit_closure, end_tick, needs_run, persistence};
-use super::{Arity, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+use super::{
+    Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+};
 
 /// A one-input lattice operator.
 #[allow(clippy::too_many_arguments)]
@@ -34,7 +36,7 @@ const fn lattice_operator(
         type_args: Arity::range(0, 1),
         blocking_inputs,
         delay: None,
-        is_source: false,
+        kind: OperatorKind::Plain,
         emits,
         writer,
     }

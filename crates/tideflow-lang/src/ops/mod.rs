@@ -20,6 +20,7 @@ mod io;
 mod joins;
 mod lattices;
 mod reference;
+mod resolve;
 mod routing;
 mod sinks;
 mod sources;
@@ -251,8 +252,8 @@ pub struct OperatorSpec {
     pub blocking_inputs: &'static [usize],
     /// A delay on the (single) input.
     pub delay: Option<Delay>,
-    /// Produces items without input (a source); must be at the start of a pipeline.
-    pub is_source: bool,
+    /// What kind of operator this is, for the rules that depend on it.
+    pub kind: OperatorKind,
     /// Which phases emit.
     pub emits: Emits,
     /// Code generation.
@@ -265,7 +266,42 @@ impl std::fmt::Debug for Writer {
     }
 }
 
+/// Kinds of operators that scheduling and validation treat specially.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperatorKind {
+    /// Items in, items out.
+    Plain,
+    /// Produces items without input; starts a pipeline.
+    Source,
+    /// A blocking asynchronous operator: its `flush` returns `false` while work is pending, and
+    /// the tick is then suspended at its subgraph until the flow is woken. Its input is always
+    /// buffered, it is the only root of its subgraph, and it may not sit on a cycle.
+    Suspending,
+    /// Enters a `loop { }` block (`batch`, `batch_lazy`, `batch_eager`): its input comes from
+    /// outside the loop.
+    LoopEntry(LoopTrigger),
+    /// Leaves a `loop { }` block (`all_iterations`): gathers every iteration's items for the
+    /// enclosing scope.
+    LoopExit,
+}
+
+/// Whether items entering a loop make it run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopTrigger {
+    /// `batch()`: the loop runs when items arrive.
+    OnInput,
+    /// `batch_lazy()`: items never make the loop run; they are seen if it runs anyway.
+    Lazy,
+    /// `batch_eager()`: the loop runs every tick, even without items.
+    EveryTick,
+}
+
 impl OperatorSpec {
+    /// Whether the operator is a source (no inputs, starts a pipeline).
+    pub fn is_source(&self) -> bool {
+        self.kind == OperatorKind::Source
+    }
+
     /// Index of the input that `port` selects, if the operator has it.
     pub fn input_index(&self, port: Option<&Port>) -> Option<usize> {
         port_index(self.input_ports, port)
@@ -307,6 +343,7 @@ pub fn all_operators() -> impl Iterator<Item = &'static OperatorSpec> {
         .chain(lattices::OPERATORS)
         .chain(streams::OPERATORS)
         .chain(time::OPERATORS)
+        .chain(resolve::OPERATORS)
         .chain(sinks::OPERATORS)
         .chain(routing::OPERATORS)
         .chain(assertions::OPERATORS)

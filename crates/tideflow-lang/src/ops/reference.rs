@@ -86,6 +86,13 @@ const FAMILIES: &[Family] = &[
         operators: super::streams::OPERATORS,
     },
     Family {
+        name: "Futures and streams",
+        summary: "Items that are futures or streams. The plain forms never hold a tick up; the \
+                  blocking forms make the tick wait for their results, suspending it (not the \
+                  thread) until the flow is woken.",
+        operators: super::resolve::OPERATORS,
+    },
+    Family {
         name: "Time",
         summary: "Persistence across ticks and deferral to the next tick.",
         operators: super::time::OPERATORS,
@@ -400,7 +407,7 @@ fn edges(ports: PortSpec, count: Arity, soft_min: usize, noun: &str) -> String {
 }
 
 fn inputs(spec: &OperatorSpec) -> String {
-    if spec.is_source {
+    if spec.is_source() {
         return "none (a source: starts a pipeline)".to_owned();
     }
     edges(

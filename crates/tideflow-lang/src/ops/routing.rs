@@ -16,7 +16,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::{
-    Arity, CustomPorts, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+    Arity, CustomPorts, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec,
+    PortSpec, Writer,
 };
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::graph::OperatorNode;
@@ -596,7 +597,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         type_args: Arity::exactly(0),
         blocking_inputs: &[],
         delay: None,
-        is_source: false,
+        kind: OperatorKind::Plain,
         emits: Emits {
             on_push: true,
             on_start: false,
@@ -661,7 +662,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         type_args: Arity::exactly(1),
         blocking_inputs: &[],
         delay: None,
-        is_source: false,
+        kind: OperatorKind::Plain,
         emits: Emits {
             on_push: true,
             on_start: false,

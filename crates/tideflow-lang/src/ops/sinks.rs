@@ -3,7 +3,7 @@
 use quote::quote_spanned;
 
 use super::common::{needs_run, no_args};
-use super::{Arity, Emits, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+use super::{Arity, Emits, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer};
 
 pub(super) const OPERATORS: &[OperatorSpec] = &[OperatorSpec {
     name: "dest_sink",
@@ -34,7 +34,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[OperatorSpec {
     type_args: Arity::exactly(0),
     blocking_inputs: &[],
     delay: None,
-    is_source: false,
+    kind: OperatorKind::Plain,
     emits: Emits {
         on_push: false,
         on_start: false,

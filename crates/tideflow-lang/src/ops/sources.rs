@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote_spanned;
 
 use super::common::{emit_closure, no_state};
-use super::{Arity, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer};
+use super::{
+    Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+};
 
 const SOURCE_EMITS: Emits = Emits {
     on_push: false,
@@ -37,7 +39,7 @@ const fn source(
         type_args: Arity::exactly(0),
         blocking_inputs: &[],
         delay: None,
-        is_source: true,
+        kind: OperatorKind::Source,
         emits: SOURCE_EMITS,
         writer: Writer {
             args: args_writer,

@@ -5,7 +5,8 @@ use quote::quote_spanned;
 
 use super::common::{emit_closure, end_tick, needs_run, same_type};
 use super::{
-    Arity, Delay, Emit, Emits, OpContext, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+    Arity, Delay, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec,
+    Writer,
 };
 
 /// `defer_tick()` / `defer_tick_lazy()`: its input edge is a double buffer, so the node itself
@@ -31,7 +32,7 @@ const fn defer(
         type_args: Arity::range(0, 1),
         blocking_inputs: &[],
         delay: Some(delay),
-        is_source: false,
+        kind: OperatorKind::Plain,
         emits: Emits {
             on_push: true,
             on_start: false,
@@ -102,7 +103,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         type_args: Arity::range(0, 1),
         blocking_inputs: &[],
         delay: None,
-        is_source: false,
+        kind: OperatorKind::Plain,
         emits: Emits {
             on_push: true,
             on_start: true,

@@ -164,13 +164,19 @@ pub fn stream_item<S: Stream>(_streams: Ty<S>) -> Ty<S::Item> {
 pub fn flat_map_stream_fn<T, S: Stream + Unpin, F: FnMut(T) -> S>(
     _input: Ty<T>,
     f: F,
-) -> (F, Ty<S>) {
+) -> (F, Ty<S::Item>) {
     (f, Ty::new())
+}
+
+impl<S: Stream + Unpin> Default for FlattenStreams<S> {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl<S: Stream + Unpin> FlattenStreams<S> {
     /// An operator with no streams yet.
-    pub fn new(_streams: Ty<S>) -> Self {
+    pub fn new() -> Self {
         Self {
             streams: VecDeque::new(),
         }
@@ -251,7 +257,7 @@ mod tests {
     fn flatten_streams_waits_for_every_stream_to_end() {
         let context = Context::new(0, 0);
         let (send, recv) = futures::channel::mpsc::unbounded::<u32>();
-        let mut op = FlattenStreams::new(Ty::new());
+        let mut op = FlattenStreams::new();
         op.push(futures::stream::iter(vec![1, 2]).boxed_local());
         op.push(recv.boxed_local());
         let mut out = Vec::new();
