@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 
-use proc_macro2::{Ident, Span};
+use proc_macro2::Ident;
 use quote::ToTokens;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::graph::{Edge, FlatGraph, HandoffKind, Node, NodeContent, NodeId, OperatorNode};
+use crate::graph::{
+    Edge, FlatGraph, HandoffKind, LoopBlock, LoopId, Node, NodeContent, NodeId, OperatorNode,
+};
 use crate::parse::{Element, Operator, Pipeline, PortIndex, Program, Statement};
 
 /// Where one end of a pipeline attaches: a node, or a name resolved later.
@@ -42,7 +44,7 @@ const MAX_ALIAS_DEPTH: usize = 1024;
 pub fn build_flat_graph(program: &Program) -> (FlatGraph, Vec<Diagnostic>) {
     let mut builder = Builder::default();
     for statement in &program.statements {
-        builder.statement(statement, None);
+        builder.statement(statement);
     }
     builder.finish()
 }
@@ -50,13 +52,15 @@ pub fn build_flat_graph(program: &Program) -> (FlatGraph, Vec<Diagnostic>) {
 #[derive(Default)]
 struct Builder {
     graph: FlatGraph,
+    /// The `loop { }` block being built, if any.
+    current_loop: Option<LoopId>,
     bindings: HashMap<String, (Ident, Ends)>,
     links: Vec<(End, End)>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Builder {
-    fn statement(&mut self, statement: &Statement, _in_loop: Option<Span>) {
+    fn statement(&mut self, statement: &Statement) {
         match statement {
             Statement::Use(item) => self.graph.uses.push(item.to_token_stream()),
             Statement::Named { name, pipeline } => {
@@ -90,10 +94,18 @@ impl Builder {
                     );
                 }
             }
-            Statement::Loop { span, .. } => self.diagnostics.push(
-                Diagnostic::error(*span, "`loop { }` blocks are not supported yet")
-                    .with_help("Tideflow runs cycles to a fixpoint within one tick: write the recursion directly, e.g. `reached -> join(...) -> reached`"),
-            ),
+            Statement::Loop { span, body } => {
+                let parent = self.current_loop;
+                self.graph.loops.push(LoopBlock {
+                    parent,
+                    span: *span,
+                });
+                self.current_loop = Some(self.graph.loops.len() - 1);
+                for statement in body {
+                    self.statement(statement);
+                }
+                self.current_loop = parent;
+            }
         }
     }
 
@@ -205,6 +217,7 @@ impl Builder {
             content,
             varname: None,
             span,
+            loop_id: self.current_loop,
         })
     }
 

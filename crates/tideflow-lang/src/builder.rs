@@ -70,6 +70,7 @@ impl GraphBuilder {
             content: NodeContent::Operator(node),
             varname: None,
             span: Span::call_site(),
+            loop_id: None,
         })
     }
 
@@ -79,6 +80,7 @@ impl GraphBuilder {
             content: NodeContent::Handoff(kind),
             varname: None,
             span: Span::call_site(),
+            loop_id: None,
         })
     }
 

@@ -6,8 +6,10 @@
 use proc_macro2::Span;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::graph::{FlatGraph, NodeContent, NodeId};
-use crate::ops::{find_operator, operator_names, OperatorSpec, PortSpec};
+use crate::graph::{FlatGraph, LoopId, NodeContent, NodeId};
+use crate::ops::{
+    find_operator, operator_names, LoopTrigger, OperatorKind, OperatorSpec, PortSpec,
+};
 use crate::parse::Port;
 
 /// How long an operator's state lives (its resolved persistence argument).
@@ -114,6 +116,7 @@ pub fn check_graph(graph: FlatGraph) -> (Option<CheckedGraph>, Vec<Diagnostic>) 
     }
     let input_slot = resolve_slots(&graph, &specs, Side::Input, &mut diagnostics);
     let output_slot = resolve_slots(&graph, &specs, Side::Output, &mut diagnostics);
+    check_loops(&graph, &specs, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
     }
@@ -290,6 +293,92 @@ fn resolve_persistence(
         [] => vec![default; slots.max(1)],
         [one] => vec![*one; slots.max(1)],
         many => many.to_vec(),
+    }
+}
+
+/// The rules of `loop { }` blocks: sources stay outside loops; items enter a loop only through a
+/// loop-entry operator (`batch()`) and leave only through a loop-exit operator
+/// (`all_iterations()`), one level at a time; `batch_eager()` only enters a top-level loop.
+fn check_loops(
+    graph: &FlatGraph,
+    specs: &[Option<&'static OperatorSpec>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let loop_of = |node: NodeId| graph.nodes[node].loop_id;
+    let parent_of = |id: LoopId| graph.loops.get(id).and_then(|block| block.parent);
+    let loop_span = |id: LoopId| graph.loops.get(id).map(|block| block.span);
+    let kind = |node: NodeId| specs[node].map(|spec| spec.kind);
+    for (node, spec) in specs.iter().enumerate() {
+        let Some(spec) = spec else { continue };
+        let span = graph.nodes[node].span;
+        match (spec.kind, loop_of(node)) {
+            (OperatorKind::Source, Some(id)) => {
+                let mut diagnostic = Diagnostic::error(
+                    span,
+                    format!("`{}` is a source; sources must be outside `loop {{ }}` blocks", spec.name),
+                )
+                .with_help("create the items outside the loop and bring them in with `batch()`");
+                if let Some(loop_span) = loop_span(id) {
+                    diagnostic = diagnostic.with_note(loop_span, "the loop it is written in");
+                }
+                diagnostics.push(diagnostic);
+            }
+            (OperatorKind::LoopEntry(_), None) => diagnostics.push(
+                Diagnostic::error(
+                    span,
+                    format!("`{}()` carries items into a loop; it must be written inside a `loop {{ }}` block", spec.name),
+                ),
+            ),
+            (OperatorKind::LoopEntry(LoopTrigger::EveryTick), Some(id)) if parent_of(id).is_some() => {
+                diagnostics.push(Diagnostic::error(
+                    span,
+                    format!("`{}()` can only enter a top-level loop: a nested loop runs only while items arrive", spec.name),
+                ).with_help("use `batch()`"));
+            }
+            _ => {}
+        }
+    }
+    for edge in &graph.edges {
+        let (from, to) = (loop_of(edge.src), loop_of(edge.dst));
+        let dst_span = graph.nodes[edge.dst].span;
+        let dst_name = graph.node_name(edge.dst);
+        let message = if from == to && to.is_some() {
+            match kind(edge.dst) {
+                Some(OperatorKind::LoopEntry(_)) => Some(format!(
+                    "`{dst_name}()` carries items into its loop, but this input comes from inside the same loop"
+                )),
+                Some(OperatorKind::LoopExit) => Some(format!(
+                    "`{dst_name}()` carries items out of a loop, but this input is not from a loop nested here"
+                )),
+                _ => None,
+            }
+        } else if from == to {
+            // Outside any loop: a loop-entry operator here is reported on its own.
+            (kind(edge.dst) == Some(OperatorKind::LoopExit)).then(|| {
+                format!(
+                    "`{dst_name}()` carries items out of a loop, but this input is not from a loop"
+                )
+            })
+        } else if to.is_some() && to.and_then(parent_of) == from {
+            (!matches!(kind(edge.dst), Some(OperatorKind::LoopEntry(_)))).then(|| {
+                format!("items entering a `loop {{ }}` must go through `batch()`, but they go into `{dst_name}`")
+            })
+        } else if from.is_some() && from.and_then(parent_of) == to {
+            (kind(edge.dst) != Some(OperatorKind::LoopExit)).then(|| {
+                format!("items leaving a `loop {{ }}` must go through `all_iterations()`, but they go into `{dst_name}`")
+            })
+        } else {
+            Some(
+                "this edge crosses more than one `loop { }` boundary; cross one level at a time"
+                    .to_string(),
+            )
+        };
+        if let Some(message) = message {
+            diagnostics.push(
+                Diagnostic::error(dst_span, message)
+                    .with_note(graph.nodes[edge.src].span, "the items come from here"),
+            );
+        }
     }
 }
 

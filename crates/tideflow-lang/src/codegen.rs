@@ -16,8 +16,8 @@ use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, ToTokens};
 
 use crate::check::Persistence;
-use crate::graph::{HandoffKind, NodeContent, NodeId};
-use crate::ops::{Delay, OpContext, OperatorKind, OperatorSpec, PortSpec, Writer};
+use crate::graph::{HandoffKind, LoopId, NodeContent, NodeId};
+use crate::ops::{Delay, LoopTrigger, OpContext, OperatorKind, OperatorSpec, PortSpec, Writer};
 use crate::parse::REFERENCE_PLACEHOLDER_PREFIX;
 use crate::partition::{PartitionedGraph, ScheduleItem, Scope};
 
@@ -305,6 +305,10 @@ impl<'a> Generator<'a> {
                 .collect(),
             type_args: operator.type_args.clone(),
             output_count,
+            runs_repeatedly: graph.nodes[node]
+                .loop_id
+                .and_then(|id| graph.loops.get(id))
+                .is_some_and(|block| block.parent.is_some()),
             output_ports,
         }
     }
@@ -495,10 +499,7 @@ impl<'a> Generator<'a> {
         self.partitioned
             .schedule
             .iter()
-            .position(|item| match item {
-                ScheduleItem::Subgraph(sg) => Some(*sg) == subgraph,
-                ScheduleItem::Fixpoint(sgs) => subgraph.is_some_and(|sg| sgs.contains(&sg)),
-            })
+            .position(|item| subgraph.is_some_and(|sg| item.subgraphs().contains(&sg)))
             .unwrap_or(0)
     }
 
@@ -595,29 +596,76 @@ impl<'a> Generator<'a> {
             .collect()
     }
 
+    /// `bool` expression: items wait on `edge` (a buffer, a deferred buffer or a handoff node);
+    /// `None` for a fused edge.
+    fn edge_has_items(&self, edge: usize) -> Option<TokenStream> {
+        match self.edge_kinds[edge] {
+            EdgeKind::Buffer => {
+                let buffer = Names::buffer(edge);
+                Some(quote!(!#buffer.is_empty()))
+            }
+            EdgeKind::Defer(_) => {
+                let current = Names::defer_current(edge);
+                Some(quote!(!#current.is_empty()))
+            }
+            EdgeKind::FromHandoff(handoff) => {
+                let storage = Names::handoff(handoff);
+                Some(match self.checked().graph.nodes[handoff].content {
+                    NodeContent::Handoff(HandoffKind::Handoff) => quote!(!#storage.is_empty()),
+                    _ => quote!(#storage.is_some()),
+                })
+            }
+            EdgeKind::Internal | EdgeKind::IntoHandoff(_) => None,
+        }
+    }
+
+    /// Whether `edge` is a `defer_tick()` edge inside a nested loop: it carries items to the
+    /// loop's next iteration rather than to the next tick.
+    fn is_iteration_defer(&self, edge: usize) -> bool {
+        let graph = &self.checked().graph;
+        matches!(self.edge_kinds[edge], EdgeKind::Defer(_))
+            && graph.nodes[graph.edges[edge].dst]
+                .loop_id
+                .and_then(|id| graph.loops.get(id))
+                .is_some_and(|block| block.parent.is_some())
+    }
+
+    /// `bool` expression: loop `id` has a reason to run (another iteration): items entered it
+    /// through a non-lazy `batch`, or were deferred to it, or it is entered eagerly.
+    fn loop_gate(&self, id: LoopId) -> TokenStream {
+        let graph = &self.checked().graph;
+        let mut conditions = Vec::new();
+        for (edge, e) in graph.edges.iter().enumerate() {
+            if graph.nodes[e.dst].loop_id != Some(id) {
+                continue;
+            }
+            match self.spec(e.dst).map(|spec| spec.kind) {
+                Some(OperatorKind::LoopEntry(LoopTrigger::EveryTick)) => {
+                    conditions.push(quote!(true))
+                }
+                Some(OperatorKind::LoopEntry(LoopTrigger::OnInput)) => {
+                    conditions.extend(self.edge_has_items(edge));
+                }
+                _ if matches!(self.edge_kinds[edge], EdgeKind::Defer(_)) => {
+                    conditions.extend(self.edge_has_items(edge));
+                }
+                _ => {}
+            }
+        }
+        if conditions.is_empty() {
+            quote!(false)
+        } else {
+            quote!(#(#conditions)||*)
+        }
+    }
+
     /// `bool` expression: the subgraph has work this run.
     fn has_work(&self, subgraph: usize) -> TokenStream {
-        let mut conditions = Vec::new();
-        for edge in self.incoming_edges(subgraph) {
-            conditions.push(match self.edge_kinds[edge] {
-                EdgeKind::Buffer => {
-                    let buffer = Names::buffer(edge);
-                    quote!(!#buffer.is_empty())
-                }
-                EdgeKind::Defer(_) => {
-                    let current = Names::defer_current(edge);
-                    quote!(!#current.is_empty())
-                }
-                EdgeKind::FromHandoff(handoff) => {
-                    let storage = Names::handoff(handoff);
-                    match self.checked().graph.nodes[handoff].content {
-                        NodeContent::Handoff(HandoffKind::Handoff) => quote!(!#storage.is_empty()),
-                        _ => quote!(#storage.is_some()),
-                    }
-                }
-                EdgeKind::Internal | EdgeKind::IntoHandoff(_) => continue,
-            });
-        }
+        let mut conditions: Vec<TokenStream> = self
+            .incoming_edges(subgraph)
+            .into_iter()
+            .filter_map(|edge| self.edge_has_items(edge))
+            .collect();
         for &node in &self.partitioned.subgraphs[subgraph].nodes {
             if let Some(needs_run) = self.writer(node).and_then(|writer| writer.needs_run) {
                 conditions.push(needs_run(&self.op_context(node, false)));
@@ -803,25 +851,7 @@ impl<'a> Generator<'a> {
             code.extend(quote!(let __resume_step = __context.take_resume_step();));
         }
         for (step, item) in self.partitioned.schedule.iter().enumerate() {
-            let run = match item {
-                ScheduleItem::Subgraph(subgraph) => {
-                    let run = self.subgraph_run(*subgraph);
-                    quote!(__work_done |= #run;)
-                }
-                ScheduleItem::Fixpoint(subgraphs) => {
-                    let runs = subgraphs.iter().map(|&sg| self.subgraph_run(sg));
-                    quote! {
-                        loop {
-                            let mut __progress = false;
-                            #( __progress |= #runs; )*
-                            if !__progress {
-                                break;
-                            }
-                            __work_done = true;
-                        }
-                    }
-                }
-            };
+            let run = self.step_code(item);
             code.extend(if resumable {
                 quote! {
                     if __resume_step <= #step {
@@ -838,10 +868,76 @@ impl<'a> Generator<'a> {
         code
     }
 
+    /// The code of one schedule step.
+    fn step_code(&self, item: &ScheduleItem) -> TokenStream {
+        match item {
+            ScheduleItem::Subgraph(subgraph) => {
+                let run = self.subgraph_run(*subgraph);
+                quote!(__work_done |= #run;)
+            }
+            ScheduleItem::Fixpoint(subgraphs) => {
+                let runs = subgraphs.iter().map(|&sg| self.subgraph_run(sg));
+                quote! {
+                    loop {
+                        let mut __progress = false;
+                        #( __progress |= #runs; )*
+                        if !__progress {
+                            break;
+                        }
+                        __work_done = true;
+                    }
+                }
+            }
+            ScheduleItem::Loop { id, nested, body } => {
+                let gate = self.loop_gate(*id);
+                let body: TokenStream = body.iter().map(|item| self.step_code(item)).collect();
+                if *nested {
+                    let root = self.root;
+                    let graph = &self.checked().graph;
+                    let advance: TokenStream = (0..graph.edges.len())
+                        .filter(|&edge| {
+                            self.is_iteration_defer(edge)
+                                && graph.nodes[graph.edges[edge].dst].loop_id == Some(*id)
+                        })
+                        .map(|edge| {
+                            let (current, next) =
+                                (Names::defer_current(edge), Names::defer_next(edge));
+                            quote!(#root::ops::persist::advance_deferred(&mut #current, &mut #next);)
+                        })
+                        .collect();
+                    quote! {
+                        loop {
+                            if !(#gate) {
+                                break;
+                            }
+                            #body
+                            #advance
+                        }
+                    }
+                } else {
+                    quote!(if #gate { #body })
+                }
+            }
+        }
+    }
+
     fn tick_end_code(&self) -> TokenStream {
         let graph = &self.checked().graph;
         let mut code = TokenStream::new();
         for (edge, kind) in self.edge_kinds.iter().enumerate() {
+            let lazy_entry = matches!(
+                self.spec(graph.edges[edge].dst).map(|spec| spec.kind),
+                Some(OperatorKind::LoopEntry(LoopTrigger::Lazy))
+            );
+            if lazy_entry && *kind == EdgeKind::Buffer {
+                // Lazy loop input the loop did not run for is dropped at the end of the tick.
+                let buffer = Names::buffer(edge);
+                code.extend(quote!(#buffer.clear();));
+            }
+            if self.is_iteration_defer(edge) {
+                // The loop ran until nothing was deferred; nothing crosses the tick.
+                continue;
+            }
             if let EdgeKind::Defer(delay) = kind {
                 let (current, next) = (Names::defer_current(edge), Names::defer_next(edge));
                 let root = self.root;

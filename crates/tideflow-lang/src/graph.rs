@@ -19,6 +19,21 @@ pub struct FlatGraph {
     pub edges: Vec<Edge>,
     /// `use` items to put at the top of the generated code.
     pub uses: Vec<TokenStream>,
+    /// `loop { }` blocks; a [`LoopId`] indexes this.
+    pub loops: Vec<LoopBlock>,
+}
+
+/// Index of a loop in [`FlatGraph::loops`].
+pub type LoopId = usize;
+
+/// A `loop { }` block: its operators run once per iteration, and it iterates (when nested in
+/// another loop) until no items enter it and none are deferred to its next iteration.
+#[derive(Debug, Clone)]
+pub struct LoopBlock {
+    /// The loop this one is written in, if any.
+    pub parent: Option<LoopId>,
+    /// The `loop` keyword.
+    pub span: Span,
 }
 
 /// One node of a [`FlatGraph`].
@@ -30,6 +45,8 @@ pub struct Node {
     pub varname: Option<String>,
     /// The span diagnostics about this node point at.
     pub span: Span,
+    /// The innermost `loop { }` block the node is written in.
+    pub loop_id: Option<LoopId>,
 }
 
 /// What a [`Node`] is.
@@ -125,6 +142,17 @@ impl FlatGraph {
             NodeContent::Operator(operator) => Some(operator),
             NodeContent::Handoff(_) => None,
         }
+    }
+
+    /// The loops `node` is in, innermost first.
+    pub fn loop_ancestry(&self, node: NodeId) -> Vec<LoopId> {
+        let mut chain = Vec::new();
+        let mut current = self.nodes[node].loop_id;
+        while let Some(id) = current {
+            chain.push(id);
+            current = self.loops.get(id).and_then(|block| block.parent);
+        }
+        chain
     }
 
     /// The display name of a node: its operator name or handoff kind.

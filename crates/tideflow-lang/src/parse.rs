@@ -184,6 +184,9 @@ impl Parse for Statement {
             while !content.is_empty() {
                 body.push(content.parse()?);
             }
+            if !input.is_empty() && !input.peek(Token![;]) {
+                return Err(input.error("expected `;` after the `loop { ... }` block"));
+            }
             end_statement(input)?;
             return Ok(Statement::Loop {
                 span: keyword.span,

@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 
 use crate::check::CheckedGraph;
 use crate::diagnostic::Diagnostic;
-use crate::graph::{NodeContent, NodeId};
+use crate::graph::{LoopId, NodeContent, NodeId};
 use crate::graph_algorithms::{is_cycle, strongly_connected_components, topological_order};
 use crate::ops::OperatorKind;
 
@@ -83,6 +83,29 @@ pub enum ScheduleItem {
     Subgraph(usize),
     /// Run these subgraphs, in order, until none of them has work.
     Fixpoint(Vec<usize>),
+    /// A `loop { }` block: its steps run once (a top-level loop, when items enter it) or, for a
+    /// loop nested in another, repeatedly until nothing enters and nothing is deferred.
+    Loop {
+        /// Which loop.
+        id: LoopId,
+        /// Whether it is nested in another loop (and so iterates).
+        nested: bool,
+        /// Its steps.
+        body: Vec<ScheduleItem>,
+    },
+}
+
+impl ScheduleItem {
+    /// The subgraphs this step runs, in order (including those of nested loops).
+    pub fn subgraphs(&self) -> Vec<usize> {
+        match self {
+            ScheduleItem::Subgraph(subgraph) => vec![*subgraph],
+            ScheduleItem::Fixpoint(subgraphs) => subgraphs.clone(),
+            ScheduleItem::Loop { body, .. } => {
+                body.iter().flat_map(ScheduleItem::subgraphs).collect()
+            }
+        }
+    }
 }
 
 /// A checked graph cut into subgraphs, with its schedule.
@@ -168,6 +191,7 @@ pub fn partition_graph(checked: CheckedGraph) -> Result<PartitionedGraph, Vec<Di
                 && checked.specs[e.src].is_some()
                 && checked.specs[e.dst].is_some_and(|spec| spec.kind != OperatorKind::Suspending)
                 && cycle_of[e.src] == cycle_of[e.dst]
+                && graph.nodes[e.src].loop_id == graph.nodes[e.dst].loop_id
         })
         .collect();
     candidates.sort_by_key(|&edge| (rank[graph.edges[edge].src], edge));
@@ -215,10 +239,43 @@ fn check_cycles(
             );
         }
     }
+    let mut reported_loop_cycles = BTreeSet::new();
+    for (node, cycle) in cycle_of.iter().enumerate() {
+        let Some(cycle) = *cycle else { continue };
+        let crosses = graph
+            .out_edges(node)
+            .map(|edge| graph.edges[edge].dst)
+            .find(|&next| {
+                cycle_of[next] == Some(cycle)
+                    && graph.nodes[next].loop_id != graph.nodes[node].loop_id
+            });
+        if let Some(next) = crosses {
+            if reported_loop_cycles.insert(cycle) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        graph.nodes[next].span,
+                        format!(
+                            "a cycle crosses a `loop {{ }}` boundary: {}",
+                            cycle_text(checked, flow, cycle_of, next, node)
+                        ),
+                    )
+                    .with_help("feed a loop's results back with `defer_tick()` inside the loop, or across ticks"),
+                );
+            }
+        }
+    }
     for (node, spec) in checked.specs.iter().enumerate() {
-        if spec.is_some_and(|spec| spec.kind == OperatorKind::Suspending)
-            && cycle_of[node].is_some()
-        {
+        let suspends = spec.is_some_and(|spec| spec.kind == OperatorKind::Suspending);
+        if suspends && graph.nodes[node].loop_id.is_some() {
+            diagnostics.push(Diagnostic::error(
+                graph.nodes[node].span,
+                format!(
+                    "`{}` waits for asynchronous work within the tick, so it cannot be inside a `loop {{ }}` block",
+                    graph.node_name(node)
+                ),
+            ));
+        }
+        if suspends && cycle_of[node].is_some() {
             let input = graph
                 .in_edges(node)
                 .find(|&edge| cycle_of[graph.edges[edge].src] == cycle_of[node]);
@@ -555,43 +612,51 @@ fn build_schedule(
         .into_iter()
         .map(|s| s.into_iter().collect())
         .collect();
-    let mut components = strongly_connected_components(&adjacency);
-    components.reverse();
-    for members in &mut components {
-        members.sort();
-    }
+    let group_loop: Vec<Option<LoopId>> = group_ids
+        .iter()
+        .map(|&g| {
+            (0..node_count)
+                .find(|&n| group[n] == g && checked.specs[n].is_some())
+                .and_then(|n| graph.nodes[n].loop_id)
+        })
+        .collect();
+    let all_groups: Vec<usize> = (0..count).collect();
+    let mut fixpoints = 0;
+    let mut component_of = vec![None; count];
+    let level = Level {
+        graph,
+        adjacency: &adjacency,
+        group_loop: &group_loop,
+    };
+    let old_schedule = level.schedule(None, &all_groups, &mut |members: &[usize]| {
+        for &member in members {
+            component_of[member] = Some(fixpoints);
+        }
+        fixpoints += 1;
+    });
 
     // Renumber subgraphs in schedule order.
-    let order: Vec<usize> = components.iter().flatten().copied().collect();
+    let order: Vec<usize> = old_schedule
+        .iter()
+        .flat_map(ScheduleItem::subgraphs)
+        .collect();
     let renumber = |old: usize| order.iter().position(|&o| o == old).unwrap_or(old);
     for entry in node_group.iter_mut().flatten() {
         *entry = renumber(*entry);
     }
-    let mut subgraphs = Vec::with_capacity(count);
-    let mut schedule = Vec::new();
-    let mut fixpoints = 0;
-    for members in &components {
-        let cyclic = is_cycle(&adjacency, members);
-        let component = cyclic.then(|| {
-            fixpoints += 1;
-            fixpoints - 1
-        });
-        let ids: Vec<usize> = members.iter().map(|&m| renumber(m)).collect();
-        for &old in members {
+    let schedule = renumber_schedule(&old_schedule, &renumber);
+    let subgraphs = order
+        .iter()
+        .map(|&old| {
             let nodes = ordered_members(&checked, group, group_ids[old]);
             let fusion = fusion_plan(&checked, &nodes).unwrap_or_default();
-            subgraphs.push(Subgraph {
+            Subgraph {
                 nodes,
-                component,
+                component: component_of[old],
                 fusion,
-            });
-        }
-        schedule.push(if cyclic {
-            ScheduleItem::Fixpoint(ids)
-        } else {
-            ScheduleItem::Subgraph(ids[0])
-        });
-    }
+            }
+        })
+        .collect();
     PartitionedGraph {
         checked,
         subgraphs,
@@ -611,6 +676,129 @@ fn internal_adjacency(checked: &CheckedGraph, members: &[NodeId]) -> Vec<Vec<usi
                 .filter(|&edge| !checked.is_delay_edge(edge))
                 .filter_map(|edge| members.iter().position(|&m| m == graph.edges[edge].dst))
                 .collect()
+        })
+        .collect()
+}
+
+/// One unit of a schedule level: a subgraph of this level, or a whole nested loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Unit {
+    Group(usize),
+    Loop(LoopId),
+}
+
+/// What scheduling one loop level needs: the subgraph graph and each subgraph's loop.
+struct Level<'a> {
+    graph: &'a crate::graph::FlatGraph,
+    adjacency: &'a [Vec<usize>],
+    group_loop: &'a [Option<LoopId>],
+}
+
+impl Level<'_> {
+    /// The unit `group` belongs to at `level`: itself, or the loop directly inside `level` that
+    /// contains it.
+    fn unit_of(&self, level: Option<LoopId>, group: usize) -> Unit {
+        let mut current = self.group_loop[group];
+        while let Some(id) = current {
+            let parent = self.graph.loops.get(id).and_then(|block| block.parent);
+            if parent == level {
+                return Unit::Loop(id);
+            }
+            current = parent;
+        }
+        Unit::Group(group)
+    }
+
+    /// Orders `groups` (all within `level`'s subtree) into steps at `level`, scheduling nested
+    /// loops recursively. `on_fixpoint` is told the members of each fixpoint component.
+    fn schedule(
+        &self,
+        level: Option<LoopId>,
+        groups: &[usize],
+        on_fixpoint: &mut dyn FnMut(&[usize]),
+    ) -> Vec<ScheduleItem> {
+        let units: Vec<Unit> = groups
+            .iter()
+            .map(|&g| self.unit_of(level, g))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let index = |unit: Unit| units.iter().position(|&u| u == unit);
+        let mut unit_adjacency = vec![BTreeSet::new(); units.len()];
+        for &g in groups {
+            for &h in &self.adjacency[g] {
+                if !groups.contains(&h) {
+                    continue;
+                }
+                let (from, to) = (self.unit_of(level, g), self.unit_of(level, h));
+                if let (Some(from_index), Some(to_index)) = (index(from), index(to)) {
+                    if from != to || matches!(from, Unit::Group(_)) {
+                        unit_adjacency[from_index].insert(to_index);
+                    }
+                }
+            }
+        }
+        let unit_adjacency: Vec<Vec<usize>> = unit_adjacency
+            .into_iter()
+            .map(|s| s.into_iter().collect())
+            .collect();
+        let mut components = strongly_connected_components(&unit_adjacency);
+        components.reverse();
+        let mut items = Vec::new();
+        for mut members in components {
+            members.sort();
+            let member_groups: Vec<usize> = members
+                .iter()
+                .filter_map(|&m| match units[m] {
+                    Unit::Group(g) => Some(g),
+                    Unit::Loop(_) => None,
+                })
+                .collect();
+            if is_cycle(&unit_adjacency, &members) && member_groups.len() == members.len() {
+                on_fixpoint(&member_groups);
+                items.push(ScheduleItem::Fixpoint(member_groups));
+                continue;
+            }
+            // Cycles through loops are rejected before partitioning: one step per unit.
+            for &member in &members {
+                items.push(match units[member] {
+                    Unit::Group(g) => ScheduleItem::Subgraph(g),
+                    Unit::Loop(id) => {
+                        let inner: Vec<usize> = groups
+                            .iter()
+                            .copied()
+                            .filter(|&g| self.unit_of(level, g) == Unit::Loop(id))
+                            .collect();
+                        ScheduleItem::Loop {
+                            id,
+                            nested: level.is_some(),
+                            body: self.schedule(Some(id), &inner, on_fixpoint),
+                        }
+                    }
+                });
+            }
+        }
+        items
+    }
+}
+
+/// The schedule with every subgraph number mapped through `renumber`.
+fn renumber_schedule(
+    schedule: &[ScheduleItem],
+    renumber: &dyn Fn(usize) -> usize,
+) -> Vec<ScheduleItem> {
+    schedule
+        .iter()
+        .map(|item| match item {
+            ScheduleItem::Subgraph(sg) => ScheduleItem::Subgraph(renumber(*sg)),
+            ScheduleItem::Fixpoint(sgs) => {
+                ScheduleItem::Fixpoint(sgs.iter().map(|&sg| renumber(sg)).collect())
+            }
+            ScheduleItem::Loop { id, nested, body } => ScheduleItem::Loop {
+                id: *id,
+                nested: *nested,
+                body: renumber_schedule(body, renumber),
+            },
         })
         .collect()
 }

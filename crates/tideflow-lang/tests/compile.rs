@@ -57,7 +57,7 @@ fn a_recursive_join_becomes_a_fixpoint_after_its_sources() {
         .iter()
         .filter_map(|item| match item {
             ScheduleItem::Fixpoint(subgraphs) => Some(subgraphs),
-            ScheduleItem::Subgraph(_) => None,
+            ScheduleItem::Subgraph(_) | ScheduleItem::Loop { .. } => None,
         })
         .collect();
     assert_eq!(fixpoints.len(), 1, "{:?}", partitioned.schedule);

@@ -93,7 +93,10 @@ fn new_state(cx: &OpContext, kind: &str) -> TokenStream {
     let (root, state) = (&cx.root, &cx.state);
     let kind = proc_macro2::Ident::new(kind, cx.span);
     let persistence = persistence(cx, 0);
-    quote_spanned!(cx.span=> let mut #state = #root::ops::aggregates::#kind::new(#persistence);)
+    let retaining = cx
+        .runs_repeatedly
+        .then(|| quote_spanned!(cx.span=> .retaining()));
+    quote_spanned!(cx.span=> let mut #state = #root::ops::aggregates::#kind::new(#persistence) #retaining;)
 }
 
 fn push_with_init_and_fold(cx: &OpContext, _: usize, item: TokenStream, _: &Emit) -> TokenStream {

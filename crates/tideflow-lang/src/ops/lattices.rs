@@ -53,7 +53,10 @@ fn new_state(cx: &OpContext, kind: &str) -> TokenStream {
     let (root, state) = (&cx.root, &cx.state);
     let kind = Ident::new(kind, cx.span);
     let persistence = persistence(cx, 0);
-    quote_spanned!(cx.span=> let mut #state = #root::ops::lattices::#kind::new(#persistence);)
+    // A `state` always keeps its lattice until the end of the tick; the folds need telling.
+    let retaining =
+        (cx.runs_repeatedly && kind != "State").then(|| quote_spanned!(cx.span=> .retaining()));
+    quote_spanned!(cx.span=> let mut #state = #root::ops::lattices::#kind::new(#persistence) #retaining;)
 }
 
 /// The input witness, pinned to the type argument if there is one (`state::<L>()`).

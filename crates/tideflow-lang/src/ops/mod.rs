@@ -19,6 +19,7 @@ mod fused;
 mod io;
 mod joins;
 mod lattices;
+mod loops;
 mod reference;
 mod resolve;
 mod routing;
@@ -187,6 +188,9 @@ pub struct OpContext {
     pub type_args: Vec<syn::Type>,
     /// Number of connected outputs (for `tee`).
     pub output_count: usize,
+    /// The operator's subgraph may run several times in one tick (it is inside a nested
+    /// `loop { }`), so `'tick` state must survive between runs of the same tick.
+    pub runs_repeatedly: bool,
     /// The port written on each output, by output slot (`None`: elided or not connected), with
     /// its span: for operators whose code depends on port names (`demux_enum`).
     pub output_ports: Vec<Option<(Port, Span)>>,
@@ -344,6 +348,7 @@ pub fn all_operators() -> impl Iterator<Item = &'static OperatorSpec> {
         .chain(streams::OPERATORS)
         .chain(time::OPERATORS)
         .chain(resolve::OPERATORS)
+        .chain(loops::OPERATORS)
         .chain(sinks::OPERATORS)
         .chain(routing::OPERATORS)
         .chain(assertions::OPERATORS)

@@ -93,6 +93,14 @@ const FAMILIES: &[Family] = &[
         operators: super::resolve::OPERATORS,
     },
     Family {
+        name: "Loops",
+        summary: "The boundaries of `loop { }` blocks: items enter a loop through `batch()` (or \
+                  its lazy and eager forms) and leave it through `all_iterations()`. A top-level \
+                  loop runs at most once per tick; a loop nested in another iterates until \
+                  nothing enters it and nothing is deferred to its next iteration.",
+        operators: super::loops::OPERATORS,
+    },
+    Family {
         name: "Time",
         summary: "Persistence across ticks and deferral to the next tick.",
         operators: super::time::OPERATORS,

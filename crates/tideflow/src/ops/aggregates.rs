@@ -37,6 +37,7 @@ pub fn fold_fns<T, A, I: FnMut() -> A, F: FnMut(&mut A, T)>(
 pub struct Fold<A> {
     persistence: Persistence,
     acc: Option<A>,
+    retain: bool,
 }
 
 impl<A> Fold<A> {
@@ -45,7 +46,15 @@ impl<A> Fold<A> {
         Self {
             persistence,
             acc: None,
+            retain: false,
         }
+    }
+
+    /// Keeps `'tick` state across several flushes within one tick (the operator runs once per
+    /// iteration of a nested loop): each flush emits a clone, and the state resets at tick end.
+    pub fn retaining(mut self) -> Self {
+        self.retain = true;
+        self
     }
 
     /// Folds `item` into the accumulator, starting it with `init()` if there is none.
@@ -78,9 +87,10 @@ impl<A: Clone> Fold<A> {
     /// A `'tick` fold moves its accumulator out (the next tick starts fresh); a `'static` fold
     /// emits a clone of its running value. Call once per tick, after the tick's input.
     pub fn flush(&mut self, init: &mut impl FnMut() -> A, mut emit: impl FnMut(A)) {
-        match self.persistence {
-            Persistence::Tick => emit(self.acc.take().unwrap_or_else(init)),
-            Persistence::Static => emit(self.acc.get_or_insert_with(init).clone()),
+        if self.persistence == Persistence::Tick && !self.retain {
+            emit(self.acc.take().unwrap_or_else(init));
+        } else {
+            emit(self.acc.get_or_insert_with(init).clone());
         }
     }
 }
@@ -97,6 +107,7 @@ pub fn reduce_fn<T, F: FnMut(&mut T, T)>(input: Ty<T>, f: F) -> F {
 pub struct Reduce<T> {
     persistence: Persistence,
     acc: Option<T>,
+    retain: bool,
 }
 
 impl<T> Reduce<T> {
@@ -105,7 +116,15 @@ impl<T> Reduce<T> {
         Self {
             persistence,
             acc: None,
+            retain: false,
         }
+    }
+
+    /// Keeps `'tick` state across several flushes within one tick (the operator runs once per
+    /// iteration of a nested loop): each flush emits a clone, and the state resets at tick end.
+    pub fn retaining(mut self) -> Self {
+        self.retain = true;
+        self
     }
 
     /// The first item becomes the accumulator; later ones are combined into it with `f`.
@@ -134,17 +153,12 @@ impl<T> Reduce<T> {
 impl<T: Clone> Reduce<T> {
     /// Emits the accumulator if there is one: moved out for `'tick`, cloned for `'static`.
     pub fn flush(&mut self, mut emit: impl FnMut(T)) {
-        match self.persistence {
-            Persistence::Tick => {
-                if let Some(acc) = self.acc.take() {
-                    emit(acc);
-                }
+        if self.persistence == Persistence::Tick && !self.retain {
+            if let Some(acc) = self.acc.take() {
+                emit(acc);
             }
-            Persistence::Static => {
-                if let Some(acc) = &self.acc {
-                    emit(acc.clone());
-                }
-            }
+        } else if let Some(acc) = &self.acc {
+            emit(acc.clone());
         }
     }
 }
@@ -164,15 +178,15 @@ pub fn fold_keyed_fns<K, V, A, I: FnMut() -> A, F: FnMut(&mut A, V)>(
 /// Emits every group of a keyed aggregate: drained for `'tick`, cloned for `'static`.
 fn flush_groups<K: Clone, A: Clone>(
     persistence: Persistence,
+    retain: bool,
     groups: &mut FxHashMap<K, A>,
     mut emit: impl FnMut((K, A)),
 ) {
-    match persistence {
-        Persistence::Tick => groups.drain().for_each(emit),
-        Persistence::Static => {
-            for (key, acc) in groups.iter() {
-                emit((key.clone(), acc.clone()));
-            }
+    if persistence == Persistence::Tick && !retain {
+        groups.drain().for_each(emit);
+    } else {
+        for (key, acc) in groups.iter() {
+            emit((key.clone(), acc.clone()));
         }
     }
 }
@@ -185,6 +199,7 @@ fn flush_groups<K: Clone, A: Clone>(
 pub struct FoldKeyed<K, A> {
     persistence: Persistence,
     groups: FxHashMap<K, A>,
+    retain: bool,
 }
 
 impl<K, A> FoldKeyed<K, A> {
@@ -193,7 +208,15 @@ impl<K, A> FoldKeyed<K, A> {
         Self {
             persistence,
             groups: FxHashMap::default(),
+            retain: false,
         }
+    }
+
+    /// Keeps `'tick` groups across several flushes within one tick (the operator runs once per
+    /// iteration of a nested loop): each flush emits clones, and the groups reset at tick end.
+    pub fn retaining(mut self) -> Self {
+        self.retain = true;
+        self
     }
 }
 
@@ -215,7 +238,7 @@ impl<K: Clone + Eq + Hash, A: Clone> FoldKeyed<K, A> {
     /// Emits every group. `'tick` drains the groups without cloning (keeping the map's
     /// allocation); `'static` emits a clone of every group.
     pub fn flush(&mut self, emit: impl FnMut((K, A))) {
-        flush_groups(self.persistence, &mut self.groups, emit);
+        flush_groups(self.persistence, self.retain, &mut self.groups, emit);
     }
 
     /// Whether a flush would emit without new input: a `'static` keyed fold with groups.
@@ -248,6 +271,7 @@ pub fn reduce_keyed_fn<K, V, F: FnMut(&mut V, V)>(input: Ty<(K, V)>, f: F) -> F 
 pub struct ReduceKeyed<K, V> {
     persistence: Persistence,
     groups: FxHashMap<K, V>,
+    retain: bool,
 }
 
 impl<K, V> ReduceKeyed<K, V> {
@@ -256,7 +280,15 @@ impl<K, V> ReduceKeyed<K, V> {
         Self {
             persistence,
             groups: FxHashMap::default(),
+            retain: false,
         }
+    }
+
+    /// Keeps `'tick` groups across several flushes within one tick (the operator runs once per
+    /// iteration of a nested loop): each flush emits clones, and the groups reset at tick end.
+    pub fn retaining(mut self) -> Self {
+        self.retain = true;
+        self
     }
 }
 
@@ -278,7 +310,7 @@ impl<K: Clone + Eq + Hash, V: Clone> ReduceKeyed<K, V> {
     /// Emits every group. `'tick` drains the groups without cloning (keeping the map's
     /// allocation); `'static` emits a clone of every group.
     pub fn flush(&mut self, emit: impl FnMut((K, V))) {
-        flush_groups(self.persistence, &mut self.groups, emit);
+        flush_groups(self.persistence, self.retain, &mut self.groups, emit);
     }
 
     /// Whether a flush would emit without new input: a `'static` keyed reduce with groups.

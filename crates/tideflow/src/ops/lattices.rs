@@ -19,6 +19,7 @@ pub fn lattice_fold_fn<T, A: Merge<T>, I: FnMut() -> A>(_input: Ty<T>, init: I) 
 pub struct LatticeFold<A> {
     accumulator: Option<A>,
     persistence: Persistence,
+    retain: bool,
 }
 
 impl<A: Clone> LatticeFold<A> {
@@ -27,7 +28,14 @@ impl<A: Clone> LatticeFold<A> {
         Self {
             accumulator: None,
             persistence,
+            retain: false,
         }
+    }
+
+    /// Keeps `'tick` state across several flushes within one tick (inside a nested loop).
+    pub fn retaining(mut self) -> Self {
+        self.retain = true;
+        self
     }
 
     /// Merges `item` into the accumulator.
@@ -41,13 +49,12 @@ impl<A: Clone> LatticeFold<A> {
     /// Emits the accumulator.
     pub fn flush(&mut self, init: &mut impl FnMut() -> A, mut emit: impl FnMut(A)) {
         let accumulator = self.accumulator.get_or_insert_with(init);
-        match self.persistence {
-            Persistence::Tick => {
-                if let Some(value) = self.accumulator.take() {
-                    emit(value);
-                }
+        if self.persistence == Persistence::Tick && !self.retain {
+            if let Some(value) = self.accumulator.take() {
+                emit(value);
             }
-            Persistence::Static => emit(accumulator.clone()),
+        } else {
+            emit(accumulator.clone());
         }
     }
 
@@ -63,6 +70,7 @@ impl<A: Clone> LatticeFold<A> {
 pub struct LatticeReduce<T> {
     accumulator: Option<T>,
     persistence: Persistence,
+    retain: bool,
 }
 
 impl<T: Merge<T> + Clone> LatticeReduce<T> {
@@ -71,7 +79,14 @@ impl<T: Merge<T> + Clone> LatticeReduce<T> {
         Self {
             accumulator: None,
             persistence,
+            retain: false,
         }
+    }
+
+    /// Keeps `'tick` state across several flushes within one tick (inside a nested loop).
+    pub fn retaining(mut self) -> Self {
+        self.retain = true;
+        self
     }
 
     /// Merges `item` into the accumulator (the first item becomes it).
@@ -86,17 +101,12 @@ impl<T: Merge<T> + Clone> LatticeReduce<T> {
 
     /// Emits the accumulator if there is one (`'static`: every tick).
     pub fn flush(&mut self, mut emit: impl FnMut(T)) {
-        match self.persistence {
-            Persistence::Tick => {
-                if let Some(value) = self.accumulator.take() {
-                    emit(value);
-                }
+        if self.persistence == Persistence::Tick && !self.retain {
+            if let Some(value) = self.accumulator.take() {
+                emit(value);
             }
-            Persistence::Static => {
-                if let Some(value) = &self.accumulator {
-                    emit(value.clone());
-                }
-            }
+        } else if let Some(value) = &self.accumulator {
+            emit(value.clone());
         }
     }
 

@@ -1,8 +1,10 @@
 fn main() {
     let mut flow = tideflow::flow! {
+        numbers = source_iter(0..3);
         loop {
-            source_iter(0..3) -> for_each(|x| println!("{x}"));
+            numbers -> batch() -> out;
         }
+        out = all_iterations() -> for_each(|x| println!("{x}"));
     };
     flow.run_available_sync();
 }

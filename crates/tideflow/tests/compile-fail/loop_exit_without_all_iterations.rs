@@ -2,8 +2,9 @@ fn main() {
     let mut flow = tideflow::flow! {
         numbers = source_iter(0..3);
         loop {
-            numbers -> batch() -> for_each(|x| println!("{x}"));
+            numbers -> batch() -> out;
         };
+        out = for_each(|x| println!("{x}"));
     };
     flow.run_available_sync();
 }
