@@ -8,7 +8,8 @@ use proc_macro2::Span;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::graph::{FlatGraph, LoopId, NodeContent, NodeId};
 use crate::ops::{
-    find_operator, operator_names, LoopTrigger, OperatorKind, OperatorSpec, PortSpec,
+    find_operator, operator_names, AllowedLifetimes, LoopTrigger, OperatorKind, OperatorSpec,
+    PortSpec,
 };
 use crate::parse::Port;
 
@@ -244,7 +245,8 @@ fn resolve_persistence(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Persistence> {
     let slots = spec.persistence.slots;
-    let default = if spec.persistence.static_only {
+    let allowed = spec.persistence.allowed;
+    let default = if allowed == AllowedLifetimes::StaticOnly {
         Persistence::Static
     } else {
         Persistence::Tick
@@ -252,10 +254,18 @@ fn resolve_persistence(
     let mut values = Vec::with_capacity(given.len());
     for (lifetime, lifetime_span) in given {
         match lifetime.as_str() {
-            "tick" if spec.persistence.static_only => diagnostics.push(Diagnostic::error(
-                *lifetime_span,
-                format!("`{name}` only accepts the `'static` persistence lifetime"),
-            )),
+            "tick" if allowed == AllowedLifetimes::StaticOnly => {
+                diagnostics.push(Diagnostic::error(
+                    *lifetime_span,
+                    format!("`{name}` only accepts the `'static` persistence lifetime"),
+                ))
+            }
+            "static" if allowed == AllowedLifetimes::TickOnly => {
+                diagnostics.push(Diagnostic::error(
+                    *lifetime_span,
+                    format!("`{name}` only accepts the `'tick` persistence lifetime"),
+                ))
+            }
             "tick" => values.push(Persistence::Tick),
             "static" => values.push(Persistence::Static),
             other => diagnostics.push(Diagnostic::error(

@@ -570,3 +570,18 @@ fn defer_signal_with_a_persisted_signal_releases_every_tick_after_it() {
     );
     assert_eq!(got, vec![vec![], vec!["hello", "world"], vec!["again"]]);
 }
+
+#[test]
+fn zip_longest_accepts_an_explicit_tick_lifetime() {
+    let (send, mut recv) = unbounded_channel::<EitherOrBoth<u32, char>>();
+    let mut flow = tideflow::flow! {
+        source_iter([1, 2]) -> [0]z;
+        source_iter(['a']) -> [1]z;
+        z = zip_longest::<'tick>() -> for_each(|x| send.send(x).unwrap());
+    };
+    flow.run_tick_sync();
+    assert_eq!(
+        collect_ready::<Vec<_>, _>(&mut recv),
+        [EitherOrBoth::Both(1, 'a'), EitherOrBoth::Left(2)]
+    );
+}

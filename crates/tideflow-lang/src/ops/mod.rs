@@ -20,6 +20,7 @@ mod io;
 mod joins;
 mod lattices;
 mod loops;
+mod network;
 mod reference;
 mod resolve;
 mod routing;
@@ -133,25 +134,36 @@ pub enum Delay {
 pub struct PersistenceSpec {
     /// How many lifetimes the operator has (0: none accepted; 2: one per input port).
     pub slots: usize,
-    /// Only `'static` is allowed (`persist`).
-    pub static_only: bool,
+    /// Which lifetimes may be written.
+    pub allowed: AllowedLifetimes,
+}
+
+/// Which persistence lifetimes an operator accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllowedLifetimes {
+    /// `'tick` (the default) and `'static`.
+    Both,
+    /// Only `'static`, which is also the default (`persist`).
+    StaticOnly,
+    /// Only `'tick` (`zip_longest`: its leftovers cannot be kept across ticks).
+    TickOnly,
 }
 
 impl PersistenceSpec {
     /// No persistence arguments.
     pub const NONE: Self = Self {
         slots: 0,
-        static_only: false,
+        allowed: AllowedLifetimes::Both,
     };
     /// One lifetime, `'tick` by default.
     pub const ONE: Self = Self {
         slots: 1,
-        static_only: false,
+        allowed: AllowedLifetimes::Both,
     };
     /// One lifetime per input of a binary operator; one given applies to both.
     pub const TWO: Self = Self {
         slots: 2,
-        static_only: false,
+        allowed: AllowedLifetimes::Both,
     };
 }
 
@@ -353,6 +365,7 @@ pub fn all_operators() -> impl Iterator<Item = &'static OperatorSpec> {
         .chain(routing::OPERATORS)
         .chain(assertions::OPERATORS)
         .chain(io::OPERATORS)
+        .chain(network::OPERATORS)
 }
 
 /// The spec of the operator called `name`.

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use super::{all_operators, Arity, Delay, OperatorSpec, PortSpec};
+use super::{all_operators, AllowedLifetimes, Arity, Delay, OperatorSpec, PortSpec};
 
 /// A family of operators: one section of the reference.
 #[derive(Debug, Clone, Copy)]
@@ -127,6 +127,14 @@ const FAMILIES: &[Family] = &[
                   errors never panic: sources emit them as `Err` items, the sink logs and \
                   counts them.",
         operators: super::io::OPERATORS,
+    },
+    Family {
+        name: "Network",
+        summary: "The serde pair for the byte sockets of `tideflow::net`: decode received \
+                  frames into typed items, encode typed items into frames. A frame that does \
+                  not decode and a transport error are items the flow sees; the typed sockets \
+                  (`bind_tcp::<T>`, ...) need only `source_stream` and `dest_sink`.",
+        operators: super::network::OPERATORS,
     },
 ];
 
@@ -442,7 +450,10 @@ fn persistence(spec: &OperatorSpec) -> String {
     let persistence = spec.persistence;
     match persistence.slots {
         0 => "none".to_owned(),
-        _ if persistence.static_only => "`'static` only (the default)".to_owned(),
+        _ if persistence.allowed == AllowedLifetimes::StaticOnly => {
+            "`'static` only (the default)".to_owned()
+        }
+        _ if persistence.allowed == AllowedLifetimes::TickOnly => "`'tick` only".to_owned(),
         1 => "`'tick` (default) or `'static`".to_owned(),
         slots => {
             let ports = match spec.input_ports {

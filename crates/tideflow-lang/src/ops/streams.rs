@@ -11,7 +11,8 @@ use quote::{format_ident, quote_spanned};
 
 use super::common::{emit_closure, end_tick, needs_run, no_args, no_state, persistence};
 use super::{
-    Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
+    AllowedLifetimes, Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec,
+    PortSpec, Writer,
 };
 
 const ON_PUSH: Emits = Emits {
@@ -380,8 +381,8 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         description: "Zips `[0]` and `[1]` within the tick into \
                       `tideflow::ops::streams::EitherOrBoth`: `Both(a, b)` per pair, then \
                       `Left(a)` or `Right(b)` for the rest of the longer input. Both inputs are \
-                      blocking. Takes no persistence argument (`'tick` behaviour only; \
-                      `zip_longest::<'static>()` is an error).",
+                      blocking. Only `'tick` persistence: leftovers cannot be carried across \
+                      ticks (`zip_longest::<'static>()` is an error).",
         example: r#"
             use tideflow::ops::streams::EitherOrBoth;
             use tideflow::util::{collect_ready, unbounded_channel};
@@ -410,6 +411,10 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             flush: Some(flush),
             tick_end: Some(end_tick),
             ..NO_CODE
+        },
+        persistence: PersistenceSpec {
+            slots: 1,
+            allowed: AllowedLifetimes::TickOnly,
         },
         ..BINARY
     },

@@ -5,8 +5,8 @@ use quote::quote_spanned;
 
 use super::common::{emit_closure, end_tick, needs_run, same_type};
 use super::{
-    Arity, Delay, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec,
-    Writer,
+    AllowedLifetimes, Arity, Delay, Emit, Emits, OpContext, OperatorKind, OperatorSpec,
+    PersistenceSpec, PortSpec, Writer,
 };
 
 /// `defer_tick()` / `defer_tick_lazy()`: its input edge is a double buffer, so the node itself
@@ -98,7 +98,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         args: 0,
         persistence: PersistenceSpec {
             slots: 1,
-            static_only: true,
+            allowed: AllowedLifetimes::StaticOnly,
         },
         type_args: Arity::range(0, 1),
         blocking_inputs: &[],
