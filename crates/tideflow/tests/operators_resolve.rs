@@ -172,3 +172,37 @@ fn flatten_stream_blocking_flattens_stream_items() {
     flow.run_available_sync();
     assert_eq!(ready(&mut recv), [1, 2, 3]);
 }
+
+#[test]
+fn scan_async_blocking_keeps_static_state_across_ticks_and_waits_for_its_futures() {
+    let (input, input_recv) = unbounded_channel::<u32>();
+    let (send, mut recv) = unbounded_channel::<(u64, u32)>();
+    let (gate_send, gate_recv) = futures::channel::mpsc::unbounded::<()>();
+    let mut gate = Some(gate_recv);
+    let mut flow = tideflow::flow! {
+        source_stream(input_recv)
+            -> scan_async_blocking::<'static>(|| 0, move |sum: &mut u32, x: u32| {
+                *sum += x;
+                let total = *sum;
+                let wait = if x == 10 { gate.take() } else { None };
+                async move {
+                    if let Some(mut wait) = wait {
+                        use futures::StreamExt;
+                        wait.next().await;
+                    }
+                    Some(total)
+                }
+            })
+            -> for_each(|total| send.send((context.current_tick(), total)).unwrap());
+    };
+    input.send(1).unwrap();
+    input.send(2).unwrap();
+    flow.run_tick_sync();
+    input.send(10).unwrap();
+    flow.run_tick_sync();
+    assert!(flow.is_tick_suspended());
+    gate_send.unbounded_send(()).unwrap();
+    flow.run_tick_sync();
+    assert!(!flow.is_tick_suspended());
+    assert_eq!(ready(&mut recv), [(0, 1), (0, 3), (1, 13)]);
+}

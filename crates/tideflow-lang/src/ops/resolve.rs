@@ -128,6 +128,16 @@ fn new_flatten(cx: &OpContext) -> TokenStream {
     quote_spanned!(cx.span=> let mut #state = #root::ops::resolve::FlattenStreams::new();)
 }
 
+fn scan_args(cx: &OpContext) -> TokenStream {
+    let (root, input, output) = (&cx.root, &cx.inputs[0], &cx.outputs[0]);
+    let (init, f) = (&cx.arg_vars[0], &cx.arg_vars[1]);
+    let (init_expr, f_expr) = (&cx.args[0], &cx.args[1]);
+    quote_spanned! {cx.span=>
+        let (mut #init, mut #f, #output) =
+            #root::ops::resolve::scan_async_fns(#input, #init_expr, #f_expr);
+    }
+}
+
 pub(super) const OPERATORS: &[OperatorSpec] = &[
     resolving(
         "resolve_futures",
@@ -240,4 +250,41 @@ assert_eq!(tideflow::util::collect_ready::<Vec<_>, _>(recv), ['a', 'b', 'c']);"#
             needs_run: Some(pending),
         },
     ),
+    OperatorSpec {
+        persistence: PersistenceSpec::ONE,
+        ..resolving(
+            "scan_async_blocking",
+            "Runs `f(&mut state, item)` for each item in order; `f` returns a future of an `Option`, whose `Some` values are emitted in item order (`None` drops the item). The tick waits (suspended) for the futures. `'static` keeps the state across ticks.",
+            r#"let (send, recv) = tideflow::util::unbounded_channel::<u32>();
+let mut flow = tideflow::flow! {
+    source_iter([1, 2, 3, 4])
+        -> scan_async_blocking(|| 0, |sum: &mut u32, x: u32| {
+            *sum += x;
+            let total = *sum;
+            async move { (total > 3).then_some(total) }
+        })
+        -> for_each(|total| send.send(total).unwrap());
+};
+flow.run_available_sync();
+assert_eq!(tideflow::util::collect_ready::<Vec<_>, _>(recv), [6, 10]);"#,
+            2,
+            OperatorKind::Suspending,
+            Writer {
+                args: scan_args,
+                state: |cx| {
+                    let (root, state) = (&cx.root, &cx.state);
+                    let persistence = super::common::persistence(cx, 0);
+                    quote_spanned!(cx.span=> let mut #state = #root::ops::resolve::ScanAsync::new(#persistence);)
+                },
+                push: Some(|cx, _, item, _| {
+                    let (state, init, f) = (&cx.state, &cx.arg_vars[0], &cx.arg_vars[1]);
+                    quote_spanned!(cx.span=> #state.push(#item, &mut #init, &mut #f);)
+                }),
+                start: None,
+                flush: Some(flush),
+                tick_end: Some(super::common::end_tick),
+                needs_run: Some(pending),
+            },
+        )
+    },
 ];

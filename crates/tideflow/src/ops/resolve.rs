@@ -209,6 +209,69 @@ impl<S: Stream + Unpin> FlattenStreams<S> {
     }
 }
 
+/// Fixes `scan_async_blocking`'s function types: `init` makes the state, `f` updates it for
+/// each item and returns a future of an optional output.
+pub fn scan_async_fns<T, A, O, Fut, I, F>(_input: Ty<T>, init: I, f: F) -> (I, F, Ty<O>)
+where
+    Fut: Future<Output = Option<O>>,
+    I: FnMut() -> A,
+    F: FnMut(&mut A, T) -> Fut,
+{
+    (init, f, Ty::new())
+}
+
+/// `scan_async_blocking(init, f)`: `f(&mut state, item)` updates the state in item order and
+/// returns a future; the outputs (`Some` ones; `None` drops the item) come out in item order,
+/// and the tick waits (suspended) until every future of the tick is done.
+pub struct ScanAsync<A, Fut: Future> {
+    state: Option<A>,
+    persistence: crate::ops::Persistence,
+    queue: FuturesOrdered<Fut>,
+}
+
+impl<A, O, Fut: Future<Output = Option<O>>> ScanAsync<A, Fut> {
+    /// A scan whose state is made by `init` on first use.
+    pub fn new(persistence: crate::ops::Persistence) -> Self {
+        Self {
+            state: None,
+            persistence,
+            queue: FuturesOrdered::new(),
+        }
+    }
+
+    /// Updates the state with `item` and queues the future `f` returns.
+    pub fn push<T>(
+        &mut self,
+        item: T,
+        init: &mut impl FnMut() -> A,
+        f: &mut impl FnMut(&mut A, T) -> Fut,
+    ) {
+        let state = self.state.get_or_insert_with(init);
+        self.queue.push_back(f(state, item));
+    }
+
+    /// Emits the ready outputs in order; returns `true` once every future is done.
+    pub fn flush(&mut self, context: &Context, mut emit: impl FnMut(O)) -> bool {
+        drain_ready(&mut self.queue, context, |output| {
+            if let Some(output) = output {
+                emit(output);
+            }
+        })
+    }
+
+    /// Whether futures are still pending (a suspended tick continues here).
+    pub fn needs_run(&self) -> bool {
+        !self.queue.is_empty()
+    }
+
+    /// End of tick: `'tick` state starts over.
+    pub fn end_tick(&mut self) {
+        if self.persistence == crate::ops::Persistence::Tick {
+            self.state = None;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +330,27 @@ mod tests {
         drop(send);
         assert!(op.flush(&context, |x| out.push(x)));
         assert_eq!(out, [1, 2, 3]);
+    }
+
+    #[test]
+    fn scan_async_keeps_state_in_item_order_and_drops_nones() {
+        let context = Context::new(0, 0);
+        let mut op = ScanAsync::new(crate::ops::Persistence::Static);
+        let (mut init, mut f, _) = scan_async_fns(
+            Ty::<u32>::new(),
+            || 0u32,
+            |sum: &mut u32, x| {
+                *sum += x;
+                let total = *sum;
+                std::future::ready((total % 2 == 0).then_some(total))
+            },
+        );
+        for x in [1, 1, 3, 5] {
+            op.push(x, &mut init, &mut f);
+        }
+        let mut out = Vec::new();
+        assert!(op.flush(&context, |x| out.push(x)));
+        assert_eq!(out, [2, 10]);
     }
 
     use futures::StreamExt;
