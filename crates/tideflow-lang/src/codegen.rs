@@ -428,7 +428,14 @@ impl<'a> Generator<'a> {
                 let storage = Names::handoff(handoff);
                 match graph.nodes[handoff].content {
                     NodeContent::Handoff(HandoffKind::Handoff) => quote!(#storage.push(#item);),
-                    _ => quote!(#storage = ::std::option::Option::Some(#item);),
+                    _ => {
+                        let root = self.root;
+                        let name = graph.nodes[handoff]
+                            .varname
+                            .clone()
+                            .unwrap_or_else(|| graph.node_name(handoff).to_string());
+                        quote!(#root::ops::fill_slot(&mut #storage, #item, #name);)
+                    }
                 }
             }
             EdgeKind::FromHandoff(_) => quote!(let _ = #item;),

@@ -179,7 +179,7 @@ const PSEUDO_OPERATORS: &[PseudoOperator] = &[
     PseudoOperator {
         name: "singleton",
         text: "Holds this tick's value, typically the output of a `fold` or `reduce`; a second \
-               item in the same tick replaces the first. `#name` is a `&T` (`#mut name`: \
+               item in the same tick replaces the first and is logged as a warning. `#name` is a `&T` (`#mut name`: \
                `&mut T`). If it holds no value when it is read, the reading subgraph skips that \
                run and drops its input, and the flow logs an error through `tracing` (the \
                established system panics).",

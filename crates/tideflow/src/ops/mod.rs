@@ -23,6 +23,7 @@ pub mod fused;
 pub mod io;
 pub mod joins;
 pub mod lattices;
+pub mod network;
 pub mod persist;
 pub mod resolve;
 pub mod routing;
@@ -82,6 +83,18 @@ pub fn slot<T>(_items: Ty<T>) -> Option<T> {
     None
 }
 
+/// Puts `item` into a `singleton()` / `optional()` slot. A second item in the same tick replaces
+/// the first and is reported through `tracing` (the established runtime panics instead).
+#[inline]
+pub fn fill_slot<T>(slot: &mut Option<T>, item: T, name: &str) {
+    if slot.replace(item).is_some() {
+        tracing::warn!(
+            node = name,
+            "a second item reached `{name}` in one tick; it replaces the first"
+        );
+    }
+}
+
 /// A call into a fused junction: an operator that several places in one subgraph feed.
 ///
 /// The code generator compiles a junction (a `union`, either side of a `join`, ...) once, as a
@@ -101,4 +114,17 @@ pub enum Call<A, B> {
 #[inline(always)]
 pub fn junction<A, B, F: FnMut(Call<A, B>)>(_first: Ty<A>, _second: Ty<B>, junction: F) -> F {
     junction
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_item_replaces_the_first_in_a_slot() {
+        let mut slot = None;
+        fill_slot(&mut slot, 1, "max");
+        fill_slot(&mut slot, 2, "max");
+        assert_eq!(slot, Some(2));
+    }
 }
