@@ -110,8 +110,3 @@ pub use traits::{Atomize, DeepReveal, IsBot, IsTop, Lattice, LatticeFrom, Lattic
 pub use union_find::UnionFind;
 pub use vec_union::VecUnion;
 pub use with_bot_top::{WithBot, WithTop};
-
-/// The lattice guide (`docs/lattices.md`), compiled and run as doc tests so it stays true.
-#[doc = include_str!("../../../docs/lattices.md")]
-#[cfg(doctest)]
-pub struct GuideDoctests;

@@ -25,6 +25,7 @@
 pub mod context;
 pub mod flow;
 pub mod metrics;
+pub mod net;
 pub mod ops;
 pub mod util;
 
@@ -46,6 +47,11 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../../../docs/operators.md")]
 #[cfg(doctest)]
 pub struct OperatorReferenceDoctests;
+
+/// The lattice guide's examples, compiled and run as doc tests.
+#[doc = include_str!("../../../docs/lattices.md")]
+#[cfg(doctest)]
+pub struct LatticeGuideDoctests;
 
 /// Support for generated code; not a public API.
 #[doc(hidden)]
