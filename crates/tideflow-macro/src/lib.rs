@@ -87,7 +87,11 @@ fn wrap_async(item: TokenStream, attribute: TokenStream2) -> TokenStream {
             .enable_all()
             .build()
             .expect("failed to start the tokio runtime");
-        ::tideflow::__private::tokio::task::LocalSet::new().block_on(&runtime, async move #body)
+        let output =
+            ::tideflow::__private::tokio::task::LocalSet::new().block_on(&runtime, async move #body);
+        // Do not wait for blocking tasks (a pending read of stdin) when the body is done.
+        runtime.shutdown_background();
+        output
     });
     quote!(#attribute #function).into()
 }
