@@ -1,5 +1,5 @@
-//! `cargo run --release -p tideflow-benches -- [--quick] [--workload S1,S4] [--rounds N]
-//! [--markdown FILE]`: runs the workloads of issue 6 and prints a table per workload.
+//! `cargo run --release -p tideflow-benches -- [--quick] [--workload S1,S4] [--variant tideflow]
+//! [--rounds N] [--markdown FILE]`: runs the workloads of issue 6 and prints a table per workload.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -7,13 +7,13 @@ use std::process::ExitCode;
 use tideflow_benches::{format_duration, run, Config};
 
 const USAGE: &str =
-    "usage: tideflow-benches [--quick] [--workload S1,S5b,...] [--rounds N] [--markdown FILE]
+    "usage: tideflow-benches [--quick] [--workload S1,S5b,...] [--variant NAME,...] [--rounds N] [--markdown FILE]
 
   --quick        tiny sizes and one measured round (what CI runs)
   --workload     comma-separated workload ids; `S5` selects S5a and S5b
   --variant      comma-separated systems to run (raw, tideflow, timely, ...), e.g. to profile
-                 one under callgrind; ratios are then against the first one listed
-  --rounds N     measured rounds after the warm-up (default 11; quick mode 1)
+                 one under callgrind; ratios are then against the first that runs
+  --rounds N     measured rounds after the warm-up (default 21; quick mode 1)
   --markdown F   also write the tables as Markdown to F";
 
 fn main() -> ExitCode {
@@ -53,7 +53,11 @@ fn main() -> ExitCode {
             other => return usage_error(&format!("unknown argument `{other}`")),
         }
     }
-    config.rounds = rounds.unwrap_or(if config.quick { 1 } else { 11 });
+    config.rounds = rounds.unwrap_or(if config.quick {
+        1
+    } else {
+        Config::full().rounds
+    });
     if cfg!(debug_assertions) && !config.quick {
         eprintln!("warning: a debug build; run with `cargo run --release -p tideflow-benches`");
     }

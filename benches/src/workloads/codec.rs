@@ -1,5 +1,6 @@
-//! S11: serialize and deserialize 1,000,000 48-byte messages with serde + bincode (1.x, fixed
-//! integer encoding: exactly 48 bytes each). raw calls bincode in a loop; Tideflow and timely
+//! S11: serialize and deserialize 1,000,000 48-byte messages with serde + bincode (the
+//! workspace's bincode 2 through its serde layer, with the fixed-width `legacy` configuration:
+//! exactly 48 bytes each). raw calls bincode in a loop; Tideflow and timely
 //! run `map(serialize) -> map(deserialize)` in a flow. The codec should dominate: the runtime's
 //! share is the ratio minus one.
 
@@ -19,13 +20,13 @@ pub const S11B_TITLE: &str =
     "serialize + deserialize 1,000,000 48-byte messages (u64, u64, [u8; 32])";
 
 /// A message a benchmark can generate from its index and check.
-trait Message: Serialize + DeserializeOwned + Clone + 'static {
+pub(crate) trait Message: Serialize + DeserializeOwned + Clone + 'static {
     fn generate(i: u64) -> Self;
     fn checksum(&self) -> u64;
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-struct Six {
+pub(crate) struct Six {
     a: u64,
     b: u64,
     c: u64,
@@ -86,11 +87,14 @@ impl Message for Tagged {
 }
 
 fn serialize<M: Message>(message: &M) -> Vec<u8> {
-    bincode::serialize(message).expect("bincode serializes a plain struct")
+    bincode::serde::encode_to_vec(message, bincode::config::legacy())
+        .expect("bincode serializes a plain struct")
 }
 
 fn deserialize<M: Message>(bytes: &[u8]) -> M {
-    bincode::deserialize(bytes).expect("bincode reads what it wrote")
+    bincode::serde::decode_from_slice(bytes, bincode::config::legacy())
+        .expect("bincode reads what it wrote")
+        .0
 }
 
 fn codec_workload<M: Message>(id: &'static str, title: &'static str, n: u64) -> Workload {

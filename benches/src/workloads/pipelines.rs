@@ -1,10 +1,4 @@
 //! S1–S4: item pipelines, fan-in, fan-out and fork-join over integers.
-//!
-//! These items cost next to nothing, so the sink matters: the raw loops keep their checksum in
-//! a register, while a flow's `for_each` closure adds to a variable it borrowed, which lives in
-//! memory that the sink's `black_box` may read. `raw-mem` is the raw loop with its checksum
-//! behind such a borrow (its address passed through `black_box` once), which separates that
-//! cost from the cost of the dataflow plumbing.
 
 use std::cell::Cell;
 use std::hint::black_box;
@@ -13,7 +7,7 @@ use std::rc::Rc;
 use timely::dataflow::operators::vec::{Filter, Map};
 use timely::dataflow::operators::{Concat, Concatenate, Inspect, ToStream};
 
-use super::{absorb, absorb_cell, escape, timely_run, timely_worker};
+use super::{absorb, absorb_cell, timely_run, timely_worker};
 use crate::{Config, Target, Variant, Workload};
 
 pub const S1_TITLE: &str = "0..1_000_000 through 20 × map(black_box) into a sink";
@@ -21,9 +15,6 @@ pub const S2_TITLE: &str = "20 sources of 0..1_000_000 → one union → sink";
 pub const S3_TITLE: &str = "0..1_000_000 → tee → 20 sinks";
 pub const S4_TITLE: &str =
     "0..100_000, 20 levels of (tee → filter(x%2==0) / filter(x%2==1) → union)";
-
-const RAW_MEM_NOTE: &str = "raw-mem: the raw loop with its checksum kept in memory (its address \
-     escapes through black_box), as a flow's for_each closure that borrows it has to";
 
 /// Maps, tees, sources and fork-join levels per workload.
 const DEPTH: u64 = 20;
@@ -36,7 +27,7 @@ pub fn s1(config: &Config) -> Result<Workload, String> {
         unit: "item-op",
         units: n * DEPTH,
         target: Some(Target::RatioAtMost(1.10)),
-        notes: vec![RAW_MEM_NOTE.into()],
+        notes: vec![],
         variants: vec![
             Variant::new("raw", move || {
                 let mut sum = 0;
@@ -48,18 +39,6 @@ pub fn s1(config: &Config) -> Result<Workload, String> {
                     absorb(&mut sum, x);
                 }
                 sum
-            }),
-            Variant::new("raw-mem", move || {
-                let mut sum = 0;
-                let sum = escape(&mut sum);
-                for x in 0..n {
-                    let mut x = x;
-                    for _ in 0..DEPTH {
-                        x = black_box(x);
-                    }
-                    absorb(sum, x);
-                }
-                *sum
             }),
             Variant::new("tideflow", move || {
                 let mut sum = 0;
@@ -102,7 +81,7 @@ pub fn s2(config: &Config) -> Result<Workload, String> {
         unit: "item",
         units: n * DEPTH,
         target: Some(Target::RatioAtMost(2.0)),
-        notes: vec![RAW_MEM_NOTE.into()],
+        notes: vec![],
         variants: vec![
             Variant::new("raw", move || {
                 let mut sum = 0;
@@ -112,16 +91,6 @@ pub fn s2(config: &Config) -> Result<Workload, String> {
                     }
                 }
                 sum
-            }),
-            Variant::new("raw-mem", move || {
-                let mut sum = 0;
-                let sum = escape(&mut sum);
-                for _source in 0..DEPTH {
-                    for x in 0..n {
-                        absorb(sum, x);
-                    }
-                }
-                *sum
             }),
             Variant::new("tideflow", move || {
                 let mut sum = 0;
@@ -169,25 +138,12 @@ pub fn s3(config: &Config) -> Result<Workload, String> {
         unit: "delivery",
         units: n * DEPTH,
         target: Some(Target::RatioAtMost(1.10)),
-        notes: vec![
-            "each of the 20 sinks keeps its own checksum; the result is their sum".into(),
-            RAW_MEM_NOTE.into(),
-        ],
+        notes: vec!["each of the 20 sinks keeps its own checksum; the result is their sum".into()],
         variants: vec![
             Variant::new("raw", move || {
                 let mut sums = [0u64; DEPTH as usize];
                 for x in 0..n {
                     for sum in &mut sums {
-                        absorb(sum, x);
-                    }
-                }
-                sums.iter().fold(0, |a, b| a.wrapping_add(*b))
-            }),
-            Variant::new("raw-mem", move || {
-                let mut sums = [0u64; DEPTH as usize];
-                let sums = escape(&mut sums);
-                for x in 0..n {
-                    for sum in sums.iter_mut() {
                         absorb(sum, x);
                     }
                 }
@@ -261,7 +217,6 @@ pub fn s4(config: &Config) -> Result<Workload, String> {
              the levels (raw, Tideflow) folds them away and sinks each item once; what remains \
              is the cost of the plumbing"
                 .into(),
-            RAW_MEM_NOTE.into(),
         ],
         variants: vec![
             Variant::new("raw", move || {
@@ -277,20 +232,6 @@ pub fn s4(config: &Config) -> Result<Workload, String> {
                     }
                 }
                 sum
-            }),
-            Variant::new("raw-mem", move || {
-                let mut sum = 0;
-                let sum = escape(&mut sum);
-                for x in 0..n {
-                    let mut kept = true;
-                    for _level in 0..DEPTH {
-                        kept = kept && (x % 2 == 0 || x % 2 == 1);
-                    }
-                    if kept {
-                        absorb(sum, x);
-                    }
-                }
-                *sum
             }),
             Variant::new("tideflow", move || {
                 let mut sum = 0;

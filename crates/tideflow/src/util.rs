@@ -9,12 +9,14 @@
 //!
 //! Names and behaviour follow the established system's `util` module so code carries over.
 
+/// The receiving half [`unbounded_channel`] returns: a `Stream` of the sent items.
+pub use tokio_stream::wrappers::UnboundedReceiverStream;
+
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
 use futures::Stream;
 use tokio::sync::mpsc::UnboundedSender;
-use tokio_stream::wrappers::UnboundedReceiverStream;
 
 /// An unbounded tokio channel whose receiving half is a [`Stream`].
 ///

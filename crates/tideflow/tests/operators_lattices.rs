@@ -168,3 +168,19 @@ fn bimorphism_combines_new_deltas_with_the_other_sides_state() {
     flow.run_available_sync();
     assert_eq!(ready(&mut recv), [12]);
 }
+
+#[test]
+fn a_static_state_without_its_state_port_does_not_run_in_idle_ticks() {
+    let (input, input_recv) = unbounded_channel::<u32>();
+    let (items_send, mut items_recv) = unbounded_channel::<u32>();
+    let mut flow = tideflow::flow! {
+        max = source_stream(input_recv) -> map(Max::new) -> state::<'static, Max<u32>>();
+        max[items] -> for_each(|m| items_send.send(m.into_value()).unwrap());
+    };
+    input.send(3).unwrap();
+    assert!(flow.run_tick_sync());
+    assert!(!flow.run_tick_sync(), "no input and no [state] to re-emit");
+    input.send(2).unwrap();
+    flow.run_tick_sync();
+    assert_eq!(ready(&mut items_recv), [3]);
+}

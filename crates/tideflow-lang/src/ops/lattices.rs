@@ -120,7 +120,15 @@ fn state_push(cx: &OpContext, _: usize, item: TokenStream, emit: &Emit) -> Token
     quote_spanned!(cx.span=> #state.push(#item, &mut #map, &mut #factory, #closure);)
 }
 
+/// Whether `[state]` is connected: without it the lattice is never copied out.
+fn state_port_connected(cx: &OpContext) -> bool {
+    cx.output_ports.get(1).is_some_and(Option::is_some)
+}
+
 fn state_flush(cx: &OpContext, emit: &Emit) -> TokenStream {
+    if !state_port_connected(cx) {
+        return TokenStream::new();
+    }
     let state = &cx.state;
     let (_, factory) = state_functions(cx);
     let closure = emit_closure(cx, emit, 1);
@@ -134,7 +142,14 @@ const STATE_WRITER: Writer = Writer {
     start: None,
     flush: Some(state_flush),
     tick_end: Some(end_tick),
-    needs_run: Some(needs_run),
+    // A `'static` state re-emits `[state]` every tick, but only if `[state]` is connected.
+    needs_run: Some(|cx| {
+        if state_port_connected(cx) {
+            needs_run(cx)
+        } else {
+            quote_spanned!(cx.span=> false)
+        }
+    }),
 };
 
 const STATE_OUTPUTS: (PortSpec, Arity) =
