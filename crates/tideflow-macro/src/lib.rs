@@ -17,7 +17,7 @@ pub fn flow(input: TokenStream) -> TokenStream {
     let diagnostics: Vec<TokenStream2> = compiled.diagnostics.iter().map(emit_diagnostic).collect();
     let code = compiled.code.unwrap_or_else(|| {
         quote! {
-            #root::Flow::from_compiled("{}", 0, 0, |_: &#root::Context| false)
+            #root::Flow::from_compiled("{}", 0, 0, false, |_: &#root::Context| false)
         }
     });
     quote!({ #(#diagnostics)* #code }).into()

@@ -33,23 +33,28 @@ type TickFn<'a> = Box<dyn FnMut(&Context) -> bool + 'a>;
 pub struct Flow<'a> {
     tick: TickFn<'a>,
     context: Context,
+    /// Operator arguments read `context`, so ticks make this flow's context current.
+    reads_context: bool,
     graph_json: &'static str,
     graph: OnceLock<GraphView>,
 }
 
 impl<'a> Flow<'a> {
     /// Generated code: wraps a compiled tick function. `graph_json` is the serialized
-    /// [`GraphView`] of the partitioned graph.
+    /// [`GraphView`] of the partitioned graph; `reads_context` says whether operator arguments
+    /// use `context`.
     #[doc(hidden)]
     pub fn from_compiled(
         graph_json: &'static str,
         subgraphs: usize,
         buffers: usize,
+        reads_context: bool,
         tick: impl FnMut(&Context) -> bool + 'a,
     ) -> Self {
         Self {
             tick: Box::new(tick),
             context: Context::new(subgraphs, buffers),
+            reads_context,
             graph_json,
             graph: OnceLock::new(),
         }
@@ -64,12 +69,19 @@ impl<'a> Flow<'a> {
     /// tick: if its futures are not done, the tick is suspended at that operator
     /// ([`Flow::is_tick_suspended`]) and the next call continues it from there.
     pub fn run_tick_sync(&mut self) -> bool {
-        let _current = CurrentGuard::enter(&self.context);
+        let _current = self
+            .reads_context
+            .then(|| CurrentGuard::enter(&self.context));
         self.context.start_tick();
         // Inside a tokio task, channel polls spend tokio's cooperative budget and, once it is
         // spent, report `Pending` with a deferred wake that this synchronous tick would never
-        // see. A tick takes what is ready now, so it runs with an unconstrained budget.
-        let did_work = run_unconstrained(|| (self.tick)(&self.context));
+        // see. A tick takes what is ready now, so it runs with an unconstrained budget. Only a
+        // woken flow polls anything asynchronous, so an idle tick skips the budget guard.
+        let did_work = if self.context.was_woken() {
+            run_unconstrained(|| (self.tick)(&self.context))
+        } else {
+            (self.tick)(&self.context)
+        };
         if !self.context.is_suspended() {
             self.context.advance_tick();
         }

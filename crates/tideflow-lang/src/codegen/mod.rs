@@ -222,6 +222,23 @@ impl<'a> Generator<'a> {
         self.spec(node).map(|spec| spec.writer)
     }
 
+    /// Whether any operator argument names `context` (the running flow's `CurrentContext`
+    /// handle); if none does, ticks skip making the flow's context current.
+    fn reads_context(&self) -> bool {
+        fn mentions_context(tokens: TokenStream) -> bool {
+            tokens.into_iter().any(|tree| match tree {
+                TokenTree::Ident(ident) => ident == "context",
+                TokenTree::Group(group) => mentions_context(group.stream()),
+                _ => false,
+            })
+        }
+        let graph = &self.checked().graph;
+        (0..graph.nodes.len())
+            .filter_map(|node| graph.operator(node))
+            .flat_map(|operator| &operator.args)
+            .any(|arg| mentions_context(arg.to_token_stream()))
+    }
+
     fn flow(&self) -> TokenStream {
         let root = self.root;
         let uses = &self.checked().graph.uses;
@@ -231,6 +248,7 @@ impl<'a> Generator<'a> {
         let graph_json = self.graph_json;
         let subgraphs = self.partitioned.subgraphs.len();
         let buffers = self.buffer_index.len();
+        let reads_context = self.reads_context();
         quote! {
             {
                 #(#uses)*
@@ -239,7 +257,7 @@ impl<'a> Generator<'a> {
                     #[allow(non_upper_case_globals)]
                     const context: #root::context::CurrentContext = #root::context::CurrentContext;
                     #build
-                    #root::Flow::from_compiled(#graph_json, #subgraphs, #buffers, move |__context: &#root::Context| -> bool {
+                    #root::Flow::from_compiled(#graph_json, #subgraphs, #buffers, #reads_context, move |__context: &#root::Context| -> bool {
                         let mut __work_done = false;
                         #schedule
                         #tick_end

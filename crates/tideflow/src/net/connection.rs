@@ -6,7 +6,6 @@
 //! [`PeerQueues`], where the socket's sink finds it. One peer's slow socket fills only its own
 //! queue, so sends to other peers never wait for it.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -14,6 +13,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
+use rustc_hash::FxHashMap;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, FramedWrite};
@@ -34,7 +34,7 @@ struct PeerQueue {
 /// Send queues by peer address, shared by a socket's sink and its connection tasks.
 #[derive(Default)]
 pub(crate) struct PeerQueues {
-    queues: Mutex<HashMap<SocketAddr, PeerQueue>>,
+    queues: Mutex<FxHashMap<SocketAddr, PeerQueue>>,
     next_id: AtomicU64,
 }
 
@@ -49,7 +49,7 @@ pub(crate) enum QueueError {
 }
 
 impl PeerQueues {
-    fn lock(&self) -> MutexGuard<'_, HashMap<SocketAddr, PeerQueue>> {
+    fn lock(&self) -> MutexGuard<'_, FxHashMap<SocketAddr, PeerQueue>> {
         // A panic while holding the lock cannot leave the map inconsistent (every critical
         // section is a single map operation), so a poisoned lock is still usable.
         self.queues.lock().unwrap_or_else(PoisonError::into_inner)

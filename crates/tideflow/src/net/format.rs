@@ -161,8 +161,10 @@ fn bincode_config() -> impl bincode::config::Config {
 /// assert_eq!((text.as_str(), number), ("hello", 42));
 /// ```
 pub fn serialize_to_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Bytes, NetError> {
-    bincode::serde::encode_to_vec(value, bincode_config())
-        .map(Bytes::from)
+    // Most messages are small: starting with room for them avoids regrowing from empty.
+    let mut buffer = Vec::with_capacity(64);
+    bincode::serde::encode_into_std_write(value, &mut buffer, bincode_config())
+        .map(|_| Bytes::from(buffer))
         .map_err(|error| NetError::Encode(error.to_string()))
 }
 
