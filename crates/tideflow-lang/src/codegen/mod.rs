@@ -108,14 +108,30 @@ impl<'a> Generator<'a> {
                 buffer_index.push((BufferKey::Handoff(node), buffer_index.len()));
             }
         }
-        let per_run = (0..graph.nodes.len())
+        // Arguments with `#references` read per-run values, so they are evaluated at each run;
+        // so is everything fed (within the subgraph) by a source that reads a reference
+        // (`iter_ref`), whose items borrow from the run.
+        let mut per_run: Vec<bool> = (0..graph.nodes.len())
             .map(|node| {
-                graph.operator(node).is_some_and(|operator| {
-                    !checked.specs[node].is_some_and(|spec| spec.is_source())
-                        && !operator.references.is_empty()
-                })
+                graph
+                    .operator(node)
+                    .is_some_and(|operator| !operator.references.is_empty())
             })
             .collect();
+        let mut borrowed: Vec<NodeId> = (0..graph.nodes.len())
+            .filter(|&node| {
+                per_run[node] && checked.specs[node].is_some_and(|spec| spec.is_source())
+            })
+            .collect();
+        while let Some(node) = borrowed.pop() {
+            for edge in graph.out_edges(node) {
+                let next = graph.edges[edge].dst;
+                if partitioned.is_internal_edge(edge) && !per_run[next] {
+                    per_run[next] = true;
+                    borrowed.push(next);
+                }
+            }
+        }
         let mut generator = Self {
             partitioned,
             root: &options.root,

@@ -91,6 +91,18 @@ fn when_woken(cx: &OpContext) -> TokenStream {
     quote_spanned!(cx.span=> #state.needs_run(__context))
 }
 
+/// `iter_ref(#buffer)`: its argument is bound at each run (it reads a `#reference`).
+fn iter_ref_args(cx: &OpContext) -> TokenStream {
+    let (root, arg, output, expr) = (&cx.root, &cx.arg_vars[0], &cx.outputs[0], &cx.args[0]);
+    quote_spanned!(cx.span=> let (#arg, #output) = #root::ops::sources::iter_ref_items(#expr);)
+}
+
+fn iter_ref_start(cx: &OpContext, emit: &Emit) -> TokenStream {
+    let arg = &cx.arg_vars[0];
+    let closure = emit_closure(cx, emit, 0);
+    quote_spanned!(cx.span=> #arg.iter().for_each(#closure);)
+}
+
 pub(super) const OPERATORS: &[OperatorSpec] = &[
     source(
         "source_iter",
@@ -205,6 +217,21 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         0,
         |cx| new_source(cx, "Spin"),
         run_with_context,
+        always,
+    ),
+    source(
+        "iter_ref",
+        "Emits a `&T` for each item of a referenced `handoff()` (`iter_ref(#buffer)`), without copying: a zero-copy alternative to `tee()`. The references live for the run: map them to owned values before they leave the subgraph or enter operator state.",
+        r#"let (send, recv) = tideflow::util::unbounded_channel::<usize>();
+let mut flow = tideflow::flow! {
+    words = source_iter(["apple", "kiwi"]) -> map(String::from) -> handoff();
+    iter_ref(#words) -> map(|word: &String| word.len()) -> for_each(|n| send.send(n).unwrap());
+};
+flow.run_available_sync();
+assert_eq!(tideflow::util::collect_ready::<Vec<_>, _>(recv), [5, 4]);"#,
+        1,
+        iter_ref_args,
+        iter_ref_start,
         always,
     ),
 ];

@@ -31,28 +31,75 @@ use crate::ops::{Persistence, Ty};
 /// Past this many values, a set-semantics bucket builds a hash index for duplicate checks.
 const INDEX_AT: usize = 16;
 
-/// The values of one key on one side of a join, in arrival order.
-struct Bucket<V> {
+/// A long set-semantics bucket: its values in arrival order plus a hash index over them.
+struct Indexed<V> {
     vals: Vec<V>,
-    /// Hash index over `vals` (set semantics, long buckets only).
-    index: Option<FxHashSet<V>>,
-    /// How many of `vals` were stored in earlier ticks (kept up to date when replay is
-    /// possible, i.e. both sides `'static`).
-    old: usize,
+    index: FxHashSet<V>,
+}
+
+/// The values of one key on one side of a join, in arrival order. The first value is stored
+/// inline, so a key with one value (the common 1:1 case) allocates nothing; a long
+/// set-semantics bucket moves to the heap together with its duplicate index.
+enum Vals<V> {
+    One(V),
+    Many(Vec<V>),
+    Indexed(Box<Indexed<V>>),
+}
+
+impl<V> Vals<V> {
+    #[inline(always)]
+    fn as_slice(&self) -> &[V] {
+        match self {
+            Vals::One(v) => std::slice::from_ref(v),
+            Vals::Many(vals) => vals,
+            Vals::Indexed(indexed) => &indexed.vals,
+        }
+    }
+}
+
+/// The values of one key on one side of a join. (How many of them are from earlier ticks is
+/// kept out of the bucket, in [`Side::old`], as only both-`'static` joins need it.)
+struct Bucket<V> {
+    vals: Vals<V>,
 }
 
 impl<V> Bucket<V> {
-    fn new() -> Self {
-        Self {
-            vals: Vec::new(),
-            index: None,
-            old: 0,
+    #[inline(always)]
+    fn new(v: V) -> Self {
+        Self { vals: Vals::One(v) }
+    }
+
+    #[inline(always)]
+    fn vals(&self) -> &[V] {
+        self.vals.as_slice()
+    }
+
+    #[inline(always)]
+    fn len(&self) -> usize {
+        match &self.vals {
+            Vals::One(_) => 1,
+            Vals::Many(vals) => vals.len(),
+            Vals::Indexed(indexed) => indexed.vals.len(),
         }
     }
 
-    /// The values stored in earlier ticks.
-    fn old_vals(&self) -> impl Iterator<Item = &V> {
-        self.vals.iter().take(self.old)
+    /// Appends `v` without any index upkeep.
+    #[inline]
+    fn push_plain(&mut self, v: V) {
+        match &mut self.vals {
+            Vals::One(_) => {
+                let Vals::One(first) = std::mem::replace(&mut self.vals, Vals::Many(Vec::new()))
+                else {
+                    unreachable!()
+                };
+                let mut vals = Vec::with_capacity(4);
+                vals.push(first);
+                vals.push(v);
+                self.vals = Vals::Many(vals);
+            }
+            Vals::Many(vals) => vals.push(v),
+            Vals::Indexed(indexed) => indexed.vals.push(v),
+        }
     }
 }
 
@@ -73,26 +120,30 @@ struct BagSemantics;
 impl<V: Clone + Eq + Hash> Semantics<V> for SetSemantics {
     #[inline]
     fn is_duplicate(bucket: &Bucket<V>, v: &V) -> bool {
-        match &bucket.index {
-            Some(index) => index.contains(v),
-            None => bucket.vals.contains(v),
+        match &bucket.vals {
+            Vals::One(first) => first == v,
+            Vals::Many(vals) => vals.contains(v),
+            Vals::Indexed(indexed) => indexed.index.contains(v),
         }
     }
 
     #[inline]
     fn store(bucket: &mut Bucket<V>, v: V) {
-        match &mut bucket.index {
-            Some(index) => {
-                index.insert(v.clone());
+        match &mut bucket.vals {
+            Vals::Indexed(indexed) => {
+                indexed.index.insert(v.clone());
+                indexed.vals.push(v);
             }
-            None if bucket.vals.len() >= INDEX_AT => {
-                let mut index: FxHashSet<V> = bucket.vals.iter().cloned().collect();
+            Vals::Many(vals) if vals.len() >= INDEX_AT => {
+                let vals = std::mem::take(vals);
+                let mut index: FxHashSet<V> = vals.iter().cloned().collect();
                 index.insert(v.clone());
-                bucket.index = Some(index);
+                let mut indexed = Box::new(Indexed { vals, index });
+                indexed.vals.push(v);
+                bucket.vals = Vals::Indexed(indexed);
             }
-            None => {}
+            _ => bucket.push_plain(v),
         }
-        bucket.vals.push(v);
     }
 }
 
@@ -104,7 +155,7 @@ impl<V> Semantics<V> for BagSemantics {
 
     #[inline]
     fn store(bucket: &mut Bucket<V>, v: V) {
-        bucket.vals.push(v);
+        bucket.push_plain(v);
     }
 }
 
@@ -112,6 +163,9 @@ impl<V> Semantics<V> for BagSemantics {
 struct Side<K, V> {
     persistence: Persistence,
     table: FxHashMap<K, Bucket<V>>,
+    /// Per key, how many of its values were stored in earlier ticks (kept only when replay is
+    /// possible, i.e. both sides `'static`; a missing key has none).
+    old: FxHashMap<K, usize>,
     /// Keys that got their first new value this tick (tracked only when replay is possible).
     touched: Vec<K>,
 }
@@ -121,22 +175,45 @@ impl<K: Eq + Hash, V> Side<K, V> {
         Self {
             persistence,
             table: FxHashMap::default(),
+            old: FxHashMap::default(),
             touched: Vec::new(),
         }
     }
 
+    #[inline(always)]
     fn values(&self, key: &K) -> &[V] {
-        self.table.get(key).map_or(&[], |bucket| &bucket.vals)
+        if self.table.is_empty() {
+            // Nothing to probe (e.g. the other side has not produced anything yet).
+            return &[];
+        }
+        self.table.get(key).map_or(&[], Bucket::vals)
     }
 
     fn old_len(&self, key: &K) -> usize {
-        self.table.get(key).map_or(0, |bucket| bucket.old)
+        self.old.get(key).copied().unwrap_or(0)
+    }
+
+    /// The values of `key` stored in earlier ticks.
+    fn old_vals(&self, key: &K) -> &[V] {
+        match self.table.get(key) {
+            Some(bucket) => &bucket.vals()[..self.old_len(key)],
+            None => &[],
+        }
     }
 
     /// Marks every value of `key` as stored in an earlier tick.
-    fn commit(&mut self, key: &K) {
-        if let Some(bucket) = self.table.get_mut(key) {
-            bucket.old = bucket.vals.len();
+    fn commit(&mut self, key: &K)
+    where
+        K: Clone,
+    {
+        if let Some(bucket) = self.table.get(key) {
+            let len = bucket.len();
+            match self.old.get_mut(key) {
+                Some(old) => *old = len,
+                None => {
+                    self.old.insert(key.clone(), len);
+                }
+            }
         }
     }
 }
@@ -164,7 +241,7 @@ fn push_side<K, A, B, D>(
             for other_value in others {
                 emit(&key, &value, other_value);
             }
-            if track && bucket.vals.len() == bucket.old {
+            if track && bucket.len() == this.old.get(&key).copied().unwrap_or(0) {
                 this.touched.push(key);
             }
             D::store(bucket, value);
@@ -176,9 +253,7 @@ fn push_side<K, A, B, D>(
             if track {
                 this.touched.push(key.clone());
             }
-            let mut bucket = Bucket::new();
-            D::store(&mut bucket, value);
-            this.table.insert(key, bucket);
+            this.table.insert(key, Bucket::new(value));
         }
     }
 }
@@ -233,12 +308,10 @@ impl<K: Clone + Eq + Hash, V1, V2> JoinCore<K, V1, V2> {
             return;
         }
         for key in &self.matched {
-            if let (Some(left), Some(right)) = (self.left.table.get(key), self.right.table.get(key))
-            {
-                for l in left.old_vals() {
-                    for r in right.old_vals() {
-                        emit(key, l, r);
-                    }
+            let rights = self.right.old_vals(key);
+            for l in self.left.old_vals(key) {
+                for r in rights {
+                    emit(key, l, r);
                 }
             }
         }

@@ -51,6 +51,12 @@ impl<I: Iterator> SourceIter<I> {
     }
 }
 
+/// `iter_ref(#buffer)`: the referenced `handoff()` buffer's items, borrowed for the run, and
+/// their witness (`&T`).
+pub fn iter_ref_items<T>(items: &[T]) -> (&[T], Ty<&T>) {
+    (items, Ty::new())
+}
+
 /// `source_stream(stream)`: emits the items of a [`Stream`] that are ready now.
 ///
 /// Each run polls the stream with the flow's waker until it returns `Pending` (the waker is then
