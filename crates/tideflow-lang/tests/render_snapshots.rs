@@ -80,6 +80,21 @@ const SINGLETON_REFERENCE: &str = r##"
     source_iter(1..=10) -> filter(|x| *x > #max) -> for_each(|x| println!("{x}"));
 "##;
 
+const NESTED_LOOPS: &str = r##"
+    start = source_iter([1]);
+    loop {
+        outer = start -> batch();
+        loop {
+            outer -> batch() -> step;
+            step = union() -> map(|x| x * 2) -> tee();
+            step -> filter(|x| *x < 20) -> defer_tick() -> step;
+            step -> out;
+        };
+        out = all_iterations() -> all;
+    };
+    all = all_iterations() -> for_each(|x| println!("{x}"));
+"##;
+
 #[test]
 fn linear_pipeline() {
     assert_all_formats("linear_pipeline", &compiled_view(LINEAR));
@@ -119,4 +134,9 @@ fn reachability_flat() {
         "unexpected diagnostics: {diagnostics:#?}"
     );
     assert_all_formats("reachability_flat", &tideflow_lang::flat_view(&graph));
+}
+
+#[test]
+fn nested_loops() {
+    assert_all_formats("nested_loops", &compiled_view(NESTED_LOOPS));
 }

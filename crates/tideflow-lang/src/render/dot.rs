@@ -1,5 +1,6 @@
 //! The Graphviz DOT renderer: a `digraph` with one `cluster_sg_N` per subgraph inside one
-//! `cluster_fp_N` per fixpoint component, shapes and fill colours per node kind, and edge styles
+//! `cluster_fp_N` per fixpoint component, one dashed purple `cluster_loop_N` per `loop { }` block
+//! (nested in its parent loop's), shapes and fill colours per node kind, and edge styles
 //! per edge kind.
 
 use super::{
@@ -19,18 +20,7 @@ pub(super) fn render(view: &GraphView) -> String {
     lines.line(1, "edge [fontname=\"monospace\"];");
 
     for cluster in &layout.clusters {
-        match cluster {
-            Cluster::Component(id, subgraphs) => {
-                lines.line(1, &format!("subgraph cluster_fp_{id} {{"));
-                let style = "style=dashed, color=\"#cc6600\"";
-                lines.line(2, &format!("graph [label=\"fixpoint {id}\", {style}];"));
-                for subgraph in subgraphs {
-                    write_subgraph(&mut lines, 2, subgraph);
-                }
-                lines.line(1, "}");
-            }
-            Cluster::Subgraph(subgraph) => write_subgraph(&mut lines, 1, subgraph),
-        }
+        write_cluster(&mut lines, 1, cluster);
     }
     for node in &layout.loose {
         lines.line(1, &node_line(node));
@@ -56,6 +46,39 @@ pub(super) fn render(view: &GraphView) -> String {
     }
     lines.line(0, "}");
     lines.out
+}
+
+/// Writes a subgraph, a fixpoint component (`cluster_fp_N`) or a loop (`cluster_loop_N`, with its
+/// clusters and then its own nodes) at `depth`.
+fn write_cluster(lines: &mut Lines, depth: usize, cluster: &Cluster<'_>) {
+    match cluster {
+        Cluster::Component(id, subgraphs) => {
+            lines.line(depth, &format!("subgraph cluster_fp_{id} {{"));
+            let style = "style=dashed, color=\"#cc6600\"";
+            lines.line(
+                depth + 1,
+                &format!("graph [label=\"fixpoint {id}\", {style}];"),
+            );
+            for subgraph in subgraphs {
+                write_subgraph(lines, depth + 1, subgraph);
+            }
+            lines.line(depth, "}");
+        }
+        Cluster::Subgraph(subgraph) => write_subgraph(lines, depth, subgraph),
+        Cluster::Loop(block) => {
+            let id = block.id;
+            lines.line(depth, &format!("subgraph cluster_loop_{id} {{"));
+            let style = "style=dashed, color=\"#8e44ad\", fontcolor=\"#8e44ad\", penwidth=1.5";
+            lines.line(depth + 1, &format!("graph [label=\"loop {id}\", {style}];"));
+            for inner in &block.clusters {
+                write_cluster(lines, depth + 1, inner);
+            }
+            for node in &block.nodes {
+                lines.line(depth + 1, &node_line(node));
+            }
+            lines.line(depth, "}");
+        }
+    }
 }
 
 /// Writes `subgraph cluster_sg_N` with its nodes at `depth`.

@@ -3,11 +3,50 @@
 
 use crate::check::CheckedGraph;
 use crate::graph::{FlatGraph, HandoffKind, NodeContent};
-use crate::partition::PartitionedGraph;
+use crate::partition::{PartitionedGraph, ScheduleItem};
 
 use super::view::{
-    ComponentView, EdgeKind, EdgeView, GraphView, NodeKind, NodeRole, NodeView, SubgraphView,
+    ComponentView, EdgeKind, EdgeView, GraphView, LoopView, NodeKind, NodeRole, NodeView,
+    SubgraphView,
 };
+
+/// One [`LoopView`] per `loop { }` block, each listing the nodes written directly in it.
+fn loop_views(graph: &FlatGraph) -> Vec<LoopView> {
+    let mut loops: Vec<LoopView> = graph
+        .loops
+        .iter()
+        .enumerate()
+        .map(|(id, block)| LoopView {
+            id,
+            parent: block.parent,
+            ..LoopView::default()
+        })
+        .collect();
+    for (id, node) in graph.nodes.iter().enumerate() {
+        if let Some(view) = node.loop_id.and_then(|l| loops.get_mut(l)) {
+            view.nodes.push(id);
+        }
+    }
+    loops
+}
+
+/// Adds the subgraphs of `schedule` to `loops`: those directly in a `Loop` step go to that
+/// loop, the others to `current` (if any).
+fn add_loop_subgraphs(loops: &mut [LoopView], schedule: &[ScheduleItem], current: Option<usize>) {
+    for item in schedule {
+        let subgraphs = match item {
+            ScheduleItem::Subgraph(subgraph) => vec![*subgraph],
+            ScheduleItem::Fixpoint(subgraphs) => subgraphs.clone(),
+            ScheduleItem::Loop { id, body, .. } => {
+                add_loop_subgraphs(loops, body, Some(*id));
+                continue;
+            }
+        };
+        if let Some(view) = current.and_then(|l| loops.get_mut(l)) {
+            view.subgraphs.extend(subgraphs);
+        }
+    }
+}
 
 fn node_views(graph: &FlatGraph) -> Vec<NodeView> {
     graph
@@ -85,6 +124,7 @@ pub fn flat_view(graph: &FlatGraph) -> GraphView {
         edges,
         subgraphs: Vec::new(),
         components: Vec::new(),
+        loops: loop_views(graph),
     }
 }
 
@@ -104,6 +144,8 @@ pub fn partitioned_view(partitioned: &PartitionedGraph) -> GraphView {
     let checked = &partitioned.checked;
     let graph = &checked.graph;
     let mut nodes = node_views(graph);
+    let mut loops = loop_views(graph);
+    add_loop_subgraphs(&mut loops, &partitioned.schedule, None);
     for (id, node) in nodes.iter_mut().enumerate() {
         node.subgraph = partitioned.node_subgraph[id];
         if let Some(subgraph) = node.subgraph {
@@ -126,6 +168,12 @@ pub fn partitioned_view(partitioned: &PartitionedGraph) -> GraphView {
         if through_buffer {
             let buffer = nodes.len();
             let delayed = kind == EdgeKind::Delay;
+            let src_loop = graph.nodes[edge.src].loop_id;
+            if src_loop.is_some() && src_loop == graph.nodes[edge.dst].loop_id {
+                if let Some(view) = src_loop.and_then(|l| loops.get_mut(l)) {
+                    view.nodes.push(buffer);
+                }
+            }
             nodes.push(NodeView {
                 id: buffer,
                 kind: if delayed {
@@ -195,5 +243,6 @@ pub fn partitioned_view(partitioned: &PartitionedGraph) -> GraphView {
         edges,
         subgraphs,
         components,
+        loops,
     }
 }

@@ -1,5 +1,5 @@
-//! The Mermaid renderer: a `flowchart TD` with one `subgraph` per subgraph and fixpoint
-//! component, shapes and `classDef` colours per node kind, and `linkStyle` colours for delay and
+//! The Mermaid renderer: a `flowchart TD` with one `subgraph` per subgraph, fixpoint
+//! component and `loop { }` block, shapes and `classDef` colours per node kind, and `linkStyle` colours for delay and
 //! reference edges.
 
 use std::collections::BTreeSet;
@@ -81,19 +81,9 @@ pub(super) fn render(view: &GraphView) -> String {
         lines.line(1, &format!("classDef {} {}", class.name(), class.style()));
     }
 
-    let mut components = Vec::new();
+    let mut styled = Styled::default();
     for cluster in &layout.clusters {
-        match cluster {
-            Cluster::Component(id, subgraphs) => {
-                components.push(*id);
-                lines.line(1, &format!("subgraph fp_{id} [\"fixpoint {id}\"]"));
-                for subgraph in subgraphs {
-                    write_subgraph(&mut lines, 2, subgraph);
-                }
-                lines.line(1, "end");
-            }
-            Cluster::Subgraph(subgraph) => write_subgraph(&mut lines, 1, subgraph),
-        }
+        write_cluster(&mut lines, 1, cluster, &mut styled);
     }
     for node in &layout.loose {
         lines.line(1, &node_line(node));
@@ -127,11 +117,50 @@ pub(super) fn render(view: &GraphView) -> String {
         let style = "stroke:#3366cc,color:#3366cc";
         lines.line(1, &format!("linkStyle {} {style}", reference.join(",")));
     }
-    for id in components {
+    for id in styled.components {
         let style = "fill:#fff8ee,stroke:#cc6600,stroke-dasharray:5 5";
         lines.line(1, &format!("style fp_{id} {style}"));
     }
+    for id in styled.loops {
+        let style = "fill:#faf5ff,stroke:#8e44ad,stroke-dasharray:8 4,color:#8e44ad";
+        lines.line(1, &format!("style loop_{id} {style}"));
+    }
     lines.out
+}
+
+/// The component and loop clusters drawn so far, in drawing order, to style at the end.
+#[derive(Default)]
+struct Styled {
+    components: Vec<usize>,
+    loops: Vec<usize>,
+}
+
+/// Writes a subgraph, a fixpoint component (`subgraph fp_N`) or a loop (`subgraph loop_N`, with
+/// its clusters and then its own nodes) at `depth`.
+fn write_cluster(lines: &mut Lines, depth: usize, cluster: &Cluster<'_>, styled: &mut Styled) {
+    match cluster {
+        Cluster::Component(id, subgraphs) => {
+            styled.components.push(*id);
+            lines.line(depth, &format!("subgraph fp_{id} [\"fixpoint {id}\"]"));
+            for subgraph in subgraphs {
+                write_subgraph(lines, depth + 1, subgraph);
+            }
+            lines.line(depth, "end");
+        }
+        Cluster::Subgraph(subgraph) => write_subgraph(lines, depth, subgraph),
+        Cluster::Loop(block) => {
+            let id = block.id;
+            styled.loops.push(id);
+            lines.line(depth, &format!("subgraph loop_{id} [\"loop {id}\"]"));
+            for inner in &block.clusters {
+                write_cluster(lines, depth + 1, inner, styled);
+            }
+            for node in &block.nodes {
+                lines.line(depth + 1, &node_line(node));
+            }
+            lines.line(depth, "end");
+        }
+    }
 }
 
 /// Writes `subgraph sg_N ["subgraph N"]` with its nodes at `depth`.

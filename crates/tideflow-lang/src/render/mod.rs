@@ -11,7 +11,10 @@
 //! * edges with their ports as `src→dst`; delay edges dashed, red and labelled `defer`; blocking
 //!   edges thick; `#name` reference edges dotted and blue;
 //! * subgraphs as clusters around their operators (buffers stay outside), and fixpoint components
-//!   as dashed clusters around their subgraphs. An unpartitioned graph is drawn flat.
+//!   as dashed clusters around their subgraphs. An unpartitioned graph is drawn flat;
+//! * `loop { }` blocks as dashed purple `loop N` clusters, nested inside their parent loop,
+//!   around their subgraphs and fixpoint components (in a partitioned graph) and the nodes written
+//!   directly in them that no subgraph holds (all of them, in an unpartitioned graph).
 //!
 //! The output is deterministic (nodes in id order, edges in insertion order), so it can be
 //! snapshot-tested. JSON is the view itself, pretty-printed, and reads back with
@@ -183,12 +186,37 @@ struct Layout<'a> {
     loose: Vec<&'a NodeView>,
 }
 
-/// A top-level cluster of a [`Layout`].
+/// A cluster of a [`Layout`]: top-level, or inside a loop.
 enum Cluster<'a> {
     /// A fixpoint component with its subgraphs in schedule order.
     Component(usize, Vec<SubgraphCluster<'a>>),
     /// A subgraph that belongs to no component.
     Subgraph(SubgraphCluster<'a>),
+    /// A `loop { }` block.
+    Loop(LoopCluster<'a>),
+}
+
+impl Cluster<'_> {
+    /// The lowest subgraph id drawn in this cluster, if any: clusters are drawn in this order.
+    fn first_subgraph(&self) -> Option<usize> {
+        match self {
+            Cluster::Component(_, subgraphs) => subgraphs.iter().map(|s| s.id).min(),
+            Cluster::Subgraph(subgraph) => Some(subgraph.id),
+            Cluster::Loop(block) => block
+                .clusters
+                .iter()
+                .filter_map(Cluster::first_subgraph)
+                .min(),
+        }
+    }
+}
+
+/// A `loop { }` block of a [`Layout`]: its clusters (subgraphs, components and nested loops) in
+/// schedule order, then the nodes written directly in it that no subgraph holds, in id order.
+struct LoopCluster<'a> {
+    id: usize,
+    clusters: Vec<Cluster<'a>>,
+    nodes: Vec<&'a NodeView>,
 }
 
 /// A subgraph of a [`Layout`] with its nodes in id order.
@@ -265,8 +293,102 @@ impl<'a> Layout<'a> {
                 }
             }
         }
+        if view.loops.is_empty() {
+            return Layout { clusters, loose };
+        }
+        let (clusters, loose) = nest_loops(view, clusters, loose);
         Layout { clusters, loose }
     }
+}
+
+/// Moves `clusters` and `loose` nodes into clusters for the loops of `view`. A subgraph belongs
+/// to the first loop listing it, a component to the loop of its first subgraph, and a node outside
+/// every subgraph to the first loop listing it. Loops whose parent is dangling or part of a cycle
+/// are drawn at the top level; loops with nothing to draw are left out.
+fn nest_loops<'a>(
+    view: &'a GraphView,
+    clusters: Vec<Cluster<'a>>,
+    loose: Vec<&'a NodeView>,
+) -> (Vec<Cluster<'a>>, Vec<&'a NodeView>) {
+    let mut loops: Vec<&LoopView> = view.loops.iter().collect();
+    loops.sort_by_key(|block| block.id);
+    let loop_ids: BTreeSet<usize> = loops.iter().map(|block| block.id).collect();
+    let mut parent: BTreeMap<usize, Option<usize>> = BTreeMap::new();
+    for block in &loops {
+        let declared = block.parent.filter(|p| loop_ids.contains(p));
+        parent.entry(block.id).or_insert(declared);
+    }
+    // A parent chain that does not end within `loops.len()` steps is a cycle.
+    let acyclic: BTreeMap<usize, Option<usize>> = parent
+        .iter()
+        .map(|(&id, &declared)| {
+            let mut current = declared;
+            for _ in 0..loops.len() {
+                match current {
+                    Some(ancestor) => current = parent[&ancestor],
+                    None => return (id, declared),
+                }
+            }
+            (id, None)
+        })
+        .collect();
+
+    let mut subgraph_loop: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut node_loop: BTreeMap<usize, usize> = BTreeMap::new();
+    for block in &loops {
+        for &subgraph in &block.subgraphs {
+            subgraph_loop.entry(subgraph).or_insert(block.id);
+        }
+        for &node in &block.nodes {
+            node_loop.entry(node).or_insert(block.id);
+        }
+    }
+
+    let mut placed: BTreeMap<Option<usize>, Vec<Cluster<'a>>> = BTreeMap::new();
+    for cluster in clusters {
+        let owner = cluster
+            .first_subgraph()
+            .and_then(|subgraph| subgraph_loop.get(&subgraph).copied());
+        placed.entry(owner).or_default().push(cluster);
+    }
+    let mut nodes: BTreeMap<usize, Vec<&'a NodeView>> = BTreeMap::new();
+    let mut top = Vec::new();
+    for node in loose {
+        match node_loop.get(&node.id) {
+            Some(&block) => nodes.entry(block).or_default().push(node),
+            None => top.push(node),
+        }
+    }
+    let mut children: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
+    for (&id, &parent) in &acyclic {
+        children.entry(parent).or_default().push(id);
+    }
+    let clusters = loop_level(None, &mut placed, &mut nodes, &children);
+    (clusters, top)
+}
+
+/// The clusters drawn directly in `level` (the top level for `None`): its subgraphs and
+/// components, and its non-empty child loops, ordered by their first subgraph (loops without
+/// subgraphs last, by id).
+fn loop_level<'a>(
+    level: Option<usize>,
+    placed: &mut BTreeMap<Option<usize>, Vec<Cluster<'a>>>,
+    nodes: &mut BTreeMap<usize, Vec<&'a NodeView>>,
+    children: &BTreeMap<Option<usize>, Vec<usize>>,
+) -> Vec<Cluster<'a>> {
+    let mut clusters = placed.remove(&level).unwrap_or_default();
+    for &child in children.get(&level).into_iter().flatten() {
+        let block = LoopCluster {
+            id: child,
+            clusters: loop_level(Some(child), placed, nodes, children),
+            nodes: nodes.remove(&child).unwrap_or_default(),
+        };
+        if !block.clusters.is_empty() || !block.nodes.is_empty() {
+            clusters.push(Cluster::Loop(block));
+        }
+    }
+    clusters.sort_by_key(|cluster| cluster.first_subgraph().unwrap_or(usize::MAX));
+    clusters
 }
 
 impl<'a> SubgraphCluster<'a> {
@@ -387,6 +509,124 @@ mod tests {
             edges,
             subgraphs,
             components,
+            loops: Vec::new(),
+        }
+    }
+
+    /// `start = source_iter([1]); loop { outer = start -> batch(); loop { outer -> batch() ->
+    /// step; step = union() -> map(|x| x * 2) -> step; seen = singleton(); } out =
+    /// all_iterations(); }` as a flat graph: loop 1 is nested in loop 0.
+    fn nested_loops_flat() -> GraphView {
+        use {EdgeKind::*, NodeKind::*};
+        let nodes = vec![
+            node(0, Operator, "source_iter([1])", Some("start")),
+            node(1, Operator, "batch()", Some("outer")),
+            node(2, Operator, "batch()", None),
+            node(3, Operator, "union()", Some("step")),
+            node(4, Operator, "map(|x| x * 2 + #seen)", None),
+            node(5, Singleton, "singleton()", Some("seen")),
+            node(6, Operator, "all_iterations()", Some("out")),
+        ];
+        let edges = vec![
+            edge(0, "", 1, "", Data),
+            edge(1, "", 2, "", Data),
+            edge(2, "", 3, "0", Data),
+            edge(3, "", 4, "", Data),
+            edge(4, "", 3, "1", Data),
+            edge(4, "", 6, "", Data),
+            edge(5, "", 4, "", Reference),
+        ];
+        let loops = vec![
+            LoopView {
+                id: 0,
+                parent: None,
+                subgraphs: Vec::new(),
+                nodes: vec![1, 6],
+            },
+            LoopView {
+                id: 1,
+                parent: Some(0),
+                subgraphs: Vec::new(),
+                nodes: vec![2, 3, 4, 5],
+            },
+        ];
+        GraphView {
+            nodes,
+            edges,
+            loops,
+            ..GraphView::default()
+        }
+    }
+
+    /// [`nested_loops_flat`] partitioned: the source, each `batch()`, and `all_iterations()`
+    /// start subgraphs; the `union()`/`map` subgraph is fixpoint component 0 inside loop 1, whose
+    /// feedback buffer is in loop 1 too.
+    fn nested_loops_partitioned() -> GraphView {
+        use {EdgeKind::*, NodeKind::*, NodeRole::*};
+        let nodes = vec![
+            op(0, "source_iter([1])", Some("start"), 0, Root),
+            op(1, "batch()", Some("outer"), 1, Root),
+            op(2, "batch()", None, 2, Root),
+            op(3, "union()", Some("step"), 3, Junction),
+            op(4, "map(|x| x * 2 + #seen)", None, 3, Inline),
+            node(5, Singleton, "singleton()", Some("seen")),
+            op(6, "all_iterations()", Some("out"), 4, Root),
+            node(7, Buffer, "buffer", None),
+            node(8, Buffer, "buffer", None),
+            node(9, Buffer, "buffer", None),
+            node(10, Buffer, "buffer", None),
+            node(11, Buffer, "buffer", None),
+        ];
+        let edges = vec![
+            edge(0, "", 7, "", Data),
+            edge(7, "", 1, "", Data),
+            edge(1, "", 8, "", Data),
+            edge(8, "", 2, "", Data),
+            edge(2, "", 9, "", Data),
+            edge(9, "", 3, "0", Data),
+            edge(3, "", 4, "", Data),
+            edge(4, "", 10, "", Data),
+            edge(10, "", 3, "1", Data),
+            edge(4, "", 11, "", Data),
+            edge(11, "", 6, "", Data),
+            edge(5, "", 4, "", Reference),
+        ];
+        let subgraph = |id: usize, nodes: Vec<usize>, component: Option<usize>| SubgraphView {
+            id,
+            nodes,
+            component,
+        };
+        let subgraphs = vec![
+            subgraph(0, vec![0], None),
+            subgraph(1, vec![1], None),
+            subgraph(2, vec![2], None),
+            subgraph(3, vec![3, 4], Some(0)),
+            subgraph(4, vec![6], None),
+        ];
+        let components = vec![ComponentView {
+            id: 0,
+            subgraphs: vec![3],
+        }];
+        let loops = vec![
+            LoopView {
+                id: 0,
+                parent: None,
+                subgraphs: vec![1, 4],
+                nodes: vec![1, 6],
+            },
+            LoopView {
+                id: 1,
+                parent: Some(0),
+                subgraphs: vec![2, 3],
+                nodes: vec![2, 3, 4, 5, 9, 10],
+            },
+        ];
+        GraphView {
+            nodes,
+            edges,
+            subgraphs,
+            components,
+            loops,
         }
     }
 
@@ -555,8 +795,217 @@ mod tests {
     }
 
     #[test]
+    fn flat_nested_loops() {
+        let mermaid = r##"flowchart TD
+    classDef op fill:#ffffff,stroke:#333333
+    classDef state fill:#d9f2d9,stroke:#339933
+    subgraph loop_0 ["loop 0"]
+        subgraph loop_1 ["loop 1"]
+            n2["2: batch()"]:::op
+            n3["3: step = union()"]:::op
+            n4["4: map(|x| x * 2 + #35;seen)"]:::op
+            n5(["5: seen = singleton()"]):::state
+        end
+        n1["1: outer = batch()"]:::op
+        n6["6: out = all_iterations()"]:::op
+    end
+    n0["0: start = source_iter([1])"]:::op
+    n0 --> n1
+    n1 --> n2
+    n2 -->|"→0"| n3
+    n3 --> n4
+    n4 -->|"→1"| n3
+    n4 --> n6
+    n5 -.-> n4
+    linkStyle 6 stroke:#3366cc,color:#3366cc
+    style loop_0 fill:#faf5ff,stroke:#8e44ad,stroke-dasharray:8 4,color:#8e44ad
+    style loop_1 fill:#faf5ff,stroke:#8e44ad,stroke-dasharray:8 4,color:#8e44ad
+"##;
+        let dot = r##"digraph flow {
+    node [fontname="monospace", style=filled, fillcolor="#ffffff"];
+    edge [fontname="monospace"];
+    subgraph cluster_loop_0 {
+        graph [label="loop 0", style=dashed, color="#8e44ad", fontcolor="#8e44ad", penwidth=1.5];
+        subgraph cluster_loop_1 {
+            graph [label="loop 1", style=dashed, color="#8e44ad", fontcolor="#8e44ad", penwidth=1.5];
+            n2 [label="2: batch()", shape=box];
+            n3 [label="3: step = union()", shape=box];
+            n4 [label="4: map(|x| x * 2 + #seen)", shape=box];
+            n5 [label="5: seen = singleton()", shape=box, style="rounded,filled", fillcolor="#d9f2d9"];
+        }
+        n1 [label="1: outer = batch()", shape=box];
+        n6 [label="6: out = all_iterations()", shape=box];
+    }
+    n0 [label="0: start = source_iter([1])", shape=box];
+    n0 -> n1;
+    n1 -> n2;
+    n2 -> n3 [label="→0"];
+    n3 -> n4;
+    n4 -> n3 [label="→1"];
+    n4 -> n6;
+    n5 -> n4 [style=dotted, color="#3366cc"];
+}
+"##;
+        assert_eq!(nested_loops_flat().to_mermaid(), mermaid);
+        assert_eq!(nested_loops_flat().to_dot(), dot);
+    }
+
+    #[test]
+    fn partitioned_nested_loops() {
+        let mermaid = r##"flowchart TD
+    classDef op fill:#ffffff,stroke:#333333
+    classDef root fill:#fff2b3,stroke:#b38f00
+    classDef junction fill:#cfe2ff,stroke:#3366cc
+    classDef buffer fill:#e6e6e6,stroke:#666666
+    classDef state fill:#d9f2d9,stroke:#339933
+    subgraph sg_0 ["subgraph 0"]
+        n0[/"0: start = source_iter([1])"/]:::root
+    end
+    subgraph loop_0 ["loop 0"]
+        subgraph sg_1 ["subgraph 1"]
+            n1[/"1: outer = batch()"/]:::root
+        end
+        subgraph loop_1 ["loop 1"]
+            subgraph sg_2 ["subgraph 2"]
+                n2[/"2: batch()"/]:::root
+            end
+            subgraph fp_0 ["fixpoint 0"]
+                subgraph sg_3 ["subgraph 3"]
+                    n3[\"3: step = union()"/]:::junction
+                    n4["4: map(|x| x * 2 + #35;seen)"]:::op
+                end
+            end
+            n5(["5: seen = singleton()"]):::state
+            n9[("9: buffer")]:::buffer
+            n10[("10: buffer")]:::buffer
+        end
+        subgraph sg_4 ["subgraph 4"]
+            n6[/"6: out = all_iterations()"/]:::root
+        end
+    end
+    n7[("7: buffer")]:::buffer
+    n8[("8: buffer")]:::buffer
+    n11[("11: buffer")]:::buffer
+    n0 --> n7
+    n7 --> n1
+    n1 --> n8
+    n8 --> n2
+    n2 --> n9
+    n9 -->|"→0"| n3
+    n3 --> n4
+    n4 --> n10
+    n10 -->|"→1"| n3
+    n4 --> n11
+    n11 --> n6
+    n5 -.-> n4
+    linkStyle 11 stroke:#3366cc,color:#3366cc
+    style fp_0 fill:#fff8ee,stroke:#cc6600,stroke-dasharray:5 5
+    style loop_0 fill:#faf5ff,stroke:#8e44ad,stroke-dasharray:8 4,color:#8e44ad
+    style loop_1 fill:#faf5ff,stroke:#8e44ad,stroke-dasharray:8 4,color:#8e44ad
+"##;
+        let dot = r##"digraph flow {
+    node [fontname="monospace", style=filled, fillcolor="#ffffff"];
+    edge [fontname="monospace"];
+    subgraph cluster_sg_0 {
+        graph [label="subgraph 0", style=filled, fillcolor="#f5f5f5", color="#999999"];
+        n0 [label="0: start = source_iter([1])", shape=house, fillcolor="#fff2b3"];
+    }
+    subgraph cluster_loop_0 {
+        graph [label="loop 0", style=dashed, color="#8e44ad", fontcolor="#8e44ad", penwidth=1.5];
+        subgraph cluster_sg_1 {
+            graph [label="subgraph 1", style=filled, fillcolor="#f5f5f5", color="#999999"];
+            n1 [label="1: outer = batch()", shape=house, fillcolor="#fff2b3"];
+        }
+        subgraph cluster_loop_1 {
+            graph [label="loop 1", style=dashed, color="#8e44ad", fontcolor="#8e44ad", penwidth=1.5];
+            subgraph cluster_sg_2 {
+                graph [label="subgraph 2", style=filled, fillcolor="#f5f5f5", color="#999999"];
+                n2 [label="2: batch()", shape=house, fillcolor="#fff2b3"];
+            }
+            subgraph cluster_fp_0 {
+                graph [label="fixpoint 0", style=dashed, color="#cc6600"];
+                subgraph cluster_sg_3 {
+                    graph [label="subgraph 3", style=filled, fillcolor="#f5f5f5", color="#999999"];
+                    n3 [label="3: step = union()", shape=invtrapezium, fillcolor="#cfe2ff"];
+                    n4 [label="4: map(|x| x * 2 + #seen)", shape=box];
+                }
+            }
+            n5 [label="5: seen = singleton()", shape=box, style="rounded,filled", fillcolor="#d9f2d9"];
+            n9 [label="9: buffer", shape=parallelogram, fillcolor="#e6e6e6"];
+            n10 [label="10: buffer", shape=parallelogram, fillcolor="#e6e6e6"];
+        }
+        subgraph cluster_sg_4 {
+            graph [label="subgraph 4", style=filled, fillcolor="#f5f5f5", color="#999999"];
+            n6 [label="6: out = all_iterations()", shape=house, fillcolor="#fff2b3"];
+        }
+    }
+    n7 [label="7: buffer", shape=parallelogram, fillcolor="#e6e6e6"];
+    n8 [label="8: buffer", shape=parallelogram, fillcolor="#e6e6e6"];
+    n11 [label="11: buffer", shape=parallelogram, fillcolor="#e6e6e6"];
+    n0 -> n7;
+    n7 -> n1;
+    n1 -> n8;
+    n8 -> n2;
+    n2 -> n9;
+    n9 -> n3 [label="→0"];
+    n3 -> n4;
+    n4 -> n10;
+    n10 -> n3 [label="→1"];
+    n4 -> n11;
+    n11 -> n6;
+    n5 -> n4 [style=dotted, color="#3366cc"];
+}
+"##;
+        assert_eq!(nested_loops_partitioned().to_mermaid(), mermaid);
+        assert_eq!(nested_loops_partitioned().to_dot(), dot);
+    }
+
+    #[test]
+    fn loop_membership_is_robust() {
+        // Loops with nothing to draw are left out; a dangling or cyclic parent puts a loop at
+        // the top level.
+        let mut view = chain();
+        view.loops = vec![
+            LoopView {
+                id: 0,
+                parent: Some(7),
+                nodes: vec![1],
+                ..LoopView::default()
+            },
+            LoopView {
+                id: 1,
+                parent: None,
+                ..LoopView::default()
+            },
+            LoopView {
+                id: 2,
+                parent: Some(3),
+                nodes: vec![2],
+                ..LoopView::default()
+            },
+            LoopView {
+                id: 3,
+                parent: Some(2),
+                ..LoopView::default()
+            },
+        ];
+        let mermaid = view.to_mermaid();
+        assert!(mermaid.contains("    subgraph loop_0 [\"loop 0\"]\n        n1["));
+        assert!(mermaid.contains("    subgraph loop_2 [\"loop 2\"]\n        n2["));
+        assert!(!mermaid.contains("loop_1") && !mermaid.contains("loop_3"));
+    }
+
+    #[test]
     fn json_round_trips() {
-        for view in [chain(), partitioned(), tricky(), GraphView::default()] {
+        let views = [
+            chain(),
+            partitioned(),
+            tricky(),
+            nested_loops_flat(),
+            nested_loops_partitioned(),
+            GraphView::default(),
+        ];
+        for view in views {
             let json = view.render(GraphFormat::Json);
             assert_eq!(GraphView::from_json(&json).unwrap(), view);
         }
@@ -564,6 +1013,11 @@ mod tests {
             .to_json()
             .contains("\"kind\": \"defer_buffer\""));
         assert!(GraphView::from_json("{\"nodes\": 3}").is_err());
+        // Views without loops leave `loops` out of the JSON, and JSON without it reads back.
+        assert!(!partitioned().to_json().contains("\"loops\""));
+        assert!(nested_loops_partitioned()
+            .to_json()
+            .contains("\"loops\": ["));
     }
 
     #[test]

@@ -18,6 +18,10 @@ pub struct GraphView {
     pub subgraphs: Vec<SubgraphView>,
     /// Strongly connected groups of subgraphs, each run as one fixpoint loop within a tick.
     pub components: Vec<ComponentView>,
+    /// The `loop { }` blocks of the program, outermost first; empty when it has none (and then
+    /// left out of the JSON).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loops: Vec<LoopView>,
 }
 
 /// One node of a [`GraphView`].
@@ -117,4 +121,24 @@ pub struct ComponentView {
     pub id: usize,
     /// Subgraph ids in the component, in schedule order.
     pub subgraphs: Vec<usize>,
+}
+
+/// A `loop { }` block: its operators run once per iteration of the loop.
+///
+/// Membership is listed at the level the loop writes it: a node or subgraph of a nested loop
+/// appears in that nested loop only, not in its ancestors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoopView {
+    /// Index of this loop in [`GraphView::loops`], as numbered by the compiler.
+    pub id: usize,
+    /// The loop this one is written in, if any.
+    pub parent: Option<usize>,
+    /// Subgraph ids run directly in this loop (not in a nested loop), in schedule order; empty
+    /// for an unpartitioned graph. Fixpoint components sit in the loop of their subgraphs.
+    #[serde(default)]
+    pub subgraphs: Vec<usize>,
+    /// Node ids written directly in this loop (not in a nested loop), in id order. In a
+    /// partitioned graph this also lists the buffers on cut edges between two of its nodes.
+    #[serde(default)]
+    pub nodes: Vec<usize>,
 }
