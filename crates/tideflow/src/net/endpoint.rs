@@ -14,12 +14,13 @@
 //! [`NetEvent::SendFailed`] on the stream. Dropping both halves (every clone of the sink, and the
 //! stream) stops the tasks and closes the socket and its connections.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::task::{Context as TaskContext, Poll};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context as TaskContext, Poll, Waker};
 
 use bytes::Bytes;
 use futures::{Sink, Stream};
@@ -55,7 +56,7 @@ impl Drop for Shared {
 /// socket's tasks report into; `stop` is cancelled when both halves are gone.
 pub(crate) fn endpoint<T, F: WireFormat<T>>(
     outbox: impl Outbox,
-    events: mpsc::Receiver<NetEvent<Bytes>>,
+    events: EventReceiver,
     stop: CancellationToken,
 ) -> (NetSink<T, F>, NetEvents<T, F>) {
     let shared = Arc::new(Shared {
@@ -71,6 +72,7 @@ pub(crate) fn endpoint<T, F: WireFormat<T>>(
     let stream = NetEvents {
         _shared: shared,
         events,
+        received: Vec::new(),
         failures,
         events_open: true,
         failures_open: true,
@@ -170,6 +172,9 @@ impl<T, F: WireFormat<T>> Sink<(T, SocketAddr)> for NetSink<T, F> {
     }
 }
 
+/// How many received events [`NetEvents`] takes from its channel at once.
+const RECEIVE_BATCH: usize = 32;
+
 /// The receiving half of a socket: a [`Stream`] of [`NetEvent`]s — messages, connections,
 /// disconnections and failures, in the order they happened on each connection.
 ///
@@ -179,7 +184,9 @@ impl<T, F: WireFormat<T>> Sink<(T, SocketAddr)> for NetSink<T, F> {
 /// stream goes on. The stream does not end while the socket is open.
 pub struct NetEvents<T, F = Bincode> {
     _shared: Arc<Shared>,
-    events: mpsc::Receiver<NetEvent<Bytes>>,
+    events: EventReceiver,
+    /// Events taken from `events` in one go and not yet returned, last first.
+    received: Vec<NetEvent<Bytes>>,
     failures: mpsc::UnboundedReceiver<NetEvent<Bytes>>,
     events_open: bool,
     failures_open: bool,
@@ -197,7 +204,11 @@ impl<T, F: WireFormat<T>> Stream for NetEvents<T, F> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<NetEvent<T>>> {
         let this = self.get_mut();
-        // Failures of the flow's own sends first: they are few and already late.
+        // Events already taken from the socket's channel come first (at most a small batch).
+        if let Some(event) = this.received.pop() {
+            return Poll::Ready(Some(event.try_map(F::decode)));
+        }
+        // Then failures of the flow's own sends: they are few and already late.
         if this.failures_open {
             match this.failures.poll_recv(cx) {
                 Poll::Ready(Some(event)) => return Poll::Ready(Some(event.try_map(F::decode))),
@@ -206,9 +217,15 @@ impl<T, F: WireFormat<T>> Stream for NetEvents<T, F> {
             }
         }
         if this.events_open {
-            match this.events.poll_recv(cx) {
-                Poll::Ready(Some(event)) => return Poll::Ready(Some(event.try_map(F::decode))),
-                Poll::Ready(None) => this.events_open = false,
+            // Take what is there in one go (one wake-up registration instead of one per
+            // event), but only a few: the socket's buffer stays the backpressure.
+            match this.events.poll_take(cx, &mut this.received, RECEIVE_BATCH) {
+                Poll::Ready(false) => this.events_open = false,
+                Poll::Ready(true) => {
+                    if let Some(event) = this.received.pop() {
+                        return Poll::Ready(Some(event.try_map(F::decode)));
+                    }
+                }
                 Poll::Pending => {}
             }
         }
@@ -232,6 +249,179 @@ pub(crate) fn current_runtime(function: &str) -> std::io::Result<tokio::runtime:
 
 /// Sends `event` to the socket's stream, waiting while the stream's buffer is full. If the
 /// stream is gone nobody is listening and the event is dropped.
-pub(crate) async fn report(events: &mpsc::Sender<NetEvent<Bytes>>, event: NetEvent<Bytes>) {
-    let _ = events.send(event).await;
+pub(crate) async fn report(events: &EventSender, event: NetEvent<Bytes>) {
+    events.send(event).await;
+}
+
+/// The channel a socket's tasks report events into, read by its [`NetEvents`]: bounded (a task
+/// waits while it is full) and taken from in batches, so a burst of events costs one lock and
+/// one wake-up per batch instead of one per event.
+struct EventChannel {
+    state: Mutex<EventState>,
+    capacity: usize,
+}
+
+struct EventState {
+    events: VecDeque<NetEvent<Bytes>>,
+    /// Live [`EventSender`]s; none left ends the stream once it is drained.
+    senders: usize,
+    /// The receiving end is gone: events are dropped.
+    closed: bool,
+    /// The stream waiting for events.
+    receiver: Option<Waker>,
+    /// Senders waiting for room.
+    waiting: Vec<Waker>,
+}
+
+impl EventChannel {
+    fn lock(&self) -> MutexGuard<'_, EventState> {
+        // Every critical section leaves the state consistent, so a poisoned lock is usable.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A bounded channel of `capacity` events (at least 1).
+pub(crate) fn event_channel(capacity: usize) -> (EventSender, EventReceiver) {
+    let channel = Arc::new(EventChannel {
+        state: Mutex::new(EventState {
+            events: VecDeque::new(),
+            senders: 1,
+            closed: false,
+            receiver: None,
+            waiting: Vec::new(),
+        }),
+        capacity: capacity.max(1),
+    });
+    (
+        EventSender {
+            channel: Arc::clone(&channel),
+        },
+        EventReceiver { channel },
+    )
+}
+
+/// A socket task's handle for reporting events.
+pub(crate) struct EventSender {
+    channel: Arc<EventChannel>,
+}
+
+impl Clone for EventSender {
+    fn clone(&self) -> Self {
+        self.channel.lock().senders += 1;
+        Self {
+            channel: Arc::clone(&self.channel),
+        }
+    }
+}
+
+impl Drop for EventSender {
+    fn drop(&mut self) {
+        let mut state = self.channel.lock();
+        state.senders -= 1;
+        let receiver = if state.senders == 0 {
+            state.receiver.take()
+        } else {
+            None
+        };
+        drop(state);
+        if let Some(waker) = receiver {
+            waker.wake();
+        }
+    }
+}
+
+impl EventSender {
+    /// Sends the events `batch` holds, in order, waiting while the channel is full; leaves
+    /// `batch` empty. If the stream is gone nobody is listening and the events are dropped.
+    pub(crate) async fn send_all(&self, batch: &mut VecDeque<NetEvent<Bytes>>) {
+        std::future::poll_fn(|cx| {
+            let mut state = self.channel.lock();
+            if state.closed {
+                batch.clear();
+                return Poll::Ready(());
+            }
+            let was_empty = state.events.is_empty();
+            while state.events.len() < self.channel.capacity {
+                let Some(event) = batch.pop_front() else {
+                    break;
+                };
+                state.events.push_back(event);
+            }
+            let receiver = if was_empty && !state.events.is_empty() {
+                state.receiver.take()
+            } else {
+                None
+            };
+            let done = batch.is_empty();
+            if !done
+                && !state
+                    .waiting
+                    .iter()
+                    .any(|waker| waker.will_wake(cx.waker()))
+            {
+                state.waiting.push(cx.waker().clone());
+            }
+            drop(state);
+            if let Some(waker) = receiver {
+                waker.wake();
+            }
+            if done {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
+        .await;
+    }
+
+    /// Sends `event`, waiting while the channel is full.
+    pub(crate) async fn send(&self, event: NetEvent<Bytes>) {
+        let mut batch = VecDeque::from([event]);
+        self.send_all(&mut batch).await;
+    }
+}
+
+/// The receiving end of an [`event_channel`].
+pub(crate) struct EventReceiver {
+    channel: Arc<EventChannel>,
+}
+
+impl Drop for EventReceiver {
+    fn drop(&mut self) {
+        let mut state = self.channel.lock();
+        state.closed = true;
+        state.events.clear();
+        let waiting = std::mem::take(&mut state.waiting);
+        drop(state);
+        waiting.into_iter().for_each(Waker::wake);
+    }
+}
+
+impl EventReceiver {
+    /// Moves up to `max` events into `out`, last first (so `out.pop()` yields them in order):
+    /// `Ready(false)` once every sender is gone and nothing is left.
+    fn poll_take(
+        &mut self,
+        cx: &mut TaskContext<'_>,
+        out: &mut Vec<NetEvent<Bytes>>,
+        max: usize,
+    ) -> Poll<bool> {
+        let mut state = self.channel.lock();
+        if state.events.is_empty() {
+            if state.senders == 0 {
+                return Poll::Ready(false);
+            }
+            match &mut state.receiver {
+                Some(waker) if waker.will_wake(cx.waker()) => {}
+                waker => *waker = Some(cx.waker().clone()),
+            }
+            return Poll::Pending;
+        }
+        let take = state.events.len().min(max);
+        out.extend(state.events.drain(..take).rev());
+        let waiting = std::mem::take(&mut state.waiting);
+        drop(state);
+        waiting.into_iter().for_each(Waker::wake);
+        Poll::Ready(true)
+    }
 }

@@ -17,6 +17,8 @@
 //! need `deserialize_any` (`#[serde(untagged)]`, `#[serde(flatten)]`, `serde_json::Value`) do not
 //! round-trip.
 
+use std::cell::RefCell;
+
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -161,12 +163,37 @@ fn bincode_config() -> impl bincode::config::Config {
 /// assert_eq!((text.as_str(), number), ("hello", 42));
 /// ```
 pub fn serialize_to_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Bytes, NetError> {
-    // Most messages are small: starting with room for them avoids regrowing from empty.
-    let mut buffer = Vec::with_capacity(64);
-    bincode::serde::encode_into_std_write(value, &mut buffer, bincode_config())
-        .map(|_| Bytes::from(buffer))
-        .map_err(|error| NetError::Encode(error.to_string()))
+    thread_local! {
+        /// Where this thread encodes: it keeps its capacity, so encoding never regrows a
+        /// buffer from empty.
+        static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    let encode = |buffer: &mut Vec<u8>| {
+        bincode::serde::encode_into_std_write(value, &mut *buffer, bincode_config())
+            .map_err(|error| NetError::Encode(error.to_string()))
+    };
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut buffer) => {
+            buffer.clear();
+            let encoded = encode(&mut buffer);
+            // An exact-size copy: one allocation, and a `Bytes` that needs no shared header.
+            let bytes = encoded.map(|_| Bytes::copy_from_slice(&buffer));
+            if buffer.capacity() > SCRATCH_KEEP {
+                *buffer = Vec::new();
+            }
+            bytes
+        }
+        // A `Serialize` implementation that serializes with this function while being
+        // serialized by it.
+        Err(_) => {
+            let mut buffer = Vec::with_capacity(64);
+            encode(&mut buffer).map(|_| Bytes::from(buffer))
+        }
+    })
 }
+
+/// The largest encoding buffer a thread keeps between messages.
+const SCRATCH_KEEP: usize = 64 * 1024;
 
 /// Decodes one bincode-encoded value that fills `bytes` exactly; trailing bytes are an error,
 /// as is a value that would claim more than 64 MiB of memory.

@@ -65,6 +65,26 @@ impl Encoder<Bytes> for FrameCodec {
     }
 }
 
+/// Appends the frame carrying `payload` to `dst`: what [`FrameCodec`] encodes, for a payload
+/// whose length was already checked against the maximum frame length.
+pub(crate) fn encode_frame(framing: Framing, payload: &[u8], dst: &mut BytesMut) {
+    match framing {
+        Framing::LengthDelimited => {
+            // The sink rejects payloads over the maximum frame length, which fits a `u32`
+            // unless configured beyond 4 GiB; such frames could not be read back anyway.
+            let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+            dst.reserve(4 + payload.len());
+            dst.put_u32(len);
+            dst.put_slice(payload);
+        }
+        Framing::Lines => {
+            dst.reserve(payload.len() + 1);
+            dst.put_slice(payload);
+            dst.put_u8(b'\n');
+        }
+    }
+}
+
 /// Newline-delimited frames: `payload\n` on the wire; a `\r` before the `\n` is dropped when
 /// decoding, and a last line without `\n` at the end of the stream is still a frame.
 #[derive(Debug)]

@@ -32,14 +32,16 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::runtime::Handle;
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::config::NetConfig;
 use super::connection::{
     discard_queue, run_connection, ConnectionContext, ConnectionEnd, PeerQueues, QueueError,
+    QueueReceiver,
 };
-use super::endpoint::{current_runtime, endpoint, report, NetEvents, NetSink, Outbox};
+use super::endpoint::{
+    current_runtime, endpoint, event_channel, report, EventSender, NetEvents, NetSink, Outbox,
+};
 use super::event::{NetError, NetEvent};
 use super::format::{Bincode, Framing, Lines, RawBytes, WireFormat};
 
@@ -166,9 +168,9 @@ pub async fn bind_tcp_with<T, F: WireFormat<T>>(
     let runtime = current_runtime("bind_tcp")?;
     let listener = TcpListener::bind(addr).await?;
     let local_addr = listener.local_addr()?;
-    let (events_send, events) = mpsc::channel(config.event_capacity.max(1));
+    let (events_send, events) = event_channel(config.event_capacity);
     let stop = CancellationToken::new();
-    let peers = Arc::new(PeerQueues::default());
+    let peers = Arc::new(PeerQueues::new(F::FRAMING));
     let acceptor = Acceptor {
         listener,
         peers: Arc::clone(&peers),
@@ -265,10 +267,10 @@ pub fn connect_tcp_with<T, F: WireFormat<T>>(
     config: NetConfig,
 ) -> io::Result<(NetSink<T, F>, NetEvents<T, F>)> {
     let runtime = current_runtime("connect_tcp")?;
-    let (events_send, events) = mpsc::channel(config.event_capacity.max(1));
+    let (events_send, events) = event_channel(config.event_capacity);
     let stop = CancellationToken::new();
     let dialer = Dialer {
-        peers: Arc::new(PeerQueues::default()),
+        peers: Arc::new(PeerQueues::new(F::FRAMING)),
         events: events_send,
         framing: F::FRAMING,
         config,
@@ -302,7 +304,7 @@ impl Outbox for AcceptedPeers {
         self.peers
             .try_send(to, payload)
             .map_err(|error| match error {
-                QueueError::Unknown(_) | QueueError::Closed(_) => NetError::NotConnected,
+                QueueError::Unknown(_) => NetError::NotConnected,
                 QueueError::Full => NetError::QueueFull {
                     capacity: self.capacity,
                 },
@@ -318,7 +320,7 @@ impl Outbox for AcceptedPeers {
 struct Acceptor {
     listener: TcpListener,
     peers: Arc<PeerQueues>,
-    events: mpsc::Sender<NetEvent<Bytes>>,
+    events: EventSender,
     framing: Framing,
     config: NetConfig,
     stop: CancellationToken,
@@ -351,9 +353,8 @@ impl Acceptor {
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%peer, %error, "could not disable Nagle's algorithm");
         }
-        let (id, mut queue) = self.peers.register(peer, self.config.queue_capacity, None);
+        let mut queue = self.peers.register(peer, self.config.queue_capacity, None);
         report(&self.events, NetEvent::Connected { peer }).await;
-        let peers = Arc::clone(&self.peers);
         let events = self.events.clone();
         let stop = self.stop.clone();
         let (framing, max_frame_length) = (self.framing, self.config.max_frame_length);
@@ -373,7 +374,6 @@ impl Acceptor {
                 ConnectionEnd::Lost(reason) => Some(reason),
                 ConnectionEnd::Lingered => None,
             };
-            peers.unregister(peer, id);
             let unsent = discard_queue(&mut queue);
             report_disconnect(&events, peer, reason, unsent).await;
         });
@@ -383,7 +383,7 @@ impl Acceptor {
 /// Reports that the connection to `peer` ended (unless that was reported already: `reason` is
 /// `None`), and the messages it could not send.
 async fn report_disconnect(
-    events: &mpsc::Sender<NetEvent<Bytes>>,
+    events: &EventSender,
     peer: SocketAddr,
     reason: Option<NetError>,
     unsent: usize,
@@ -406,7 +406,7 @@ async fn report_disconnect(
 /// A connecting sink's outbox: dials each address on first use.
 struct Dialer {
     peers: Arc<PeerQueues>,
-    events: mpsc::Sender<NetEvent<Bytes>>,
+    events: EventSender,
     framing: Framing,
     config: NetConfig,
     stop: CancellationToken,
@@ -424,16 +424,14 @@ impl Outbox for Dialer {
                 })
             }
             // No connection yet, or its task gave up (or died): start one.
-            Err(QueueError::Unknown(payload) | QueueError::Closed(payload)) => payload,
+            Err(QueueError::Unknown(payload)) => payload,
         };
-        let (id, queue) = self
+        let queue = self
             .peers
             .register(to, self.config.queue_capacity, Some(payload));
         let connection = Connection {
             peer: to,
-            id,
             queue,
-            peers: Arc::clone(&self.peers),
             events: self.events.clone(),
             framing: self.framing,
             config: self.config.clone(),
@@ -452,10 +450,8 @@ impl Outbox for Dialer {
 /// gives up after too many failed attempts.
 struct Connection {
     peer: SocketAddr,
-    id: u64,
-    queue: mpsc::Receiver<Bytes>,
-    peers: Arc<PeerQueues>,
-    events: mpsc::Sender<NetEvent<Bytes>>,
+    queue: QueueReceiver,
+    events: EventSender,
     framing: Framing,
     config: NetConfig,
     stop: CancellationToken,
@@ -531,7 +527,6 @@ impl Connection {
         let backoff = &self.config.backoff;
         if backoff.gives_up_after(failures) {
             tracing::warn!(%peer, %error, failures, "giving up connecting to the peer");
-            self.peers.unregister(peer, self.id);
             let unsent = discard_queue(&mut self.queue);
             let event = NetEvent::ConnectFailed {
                 peer,

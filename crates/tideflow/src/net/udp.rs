@@ -24,7 +24,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::config::NetConfig;
-use super::endpoint::{current_runtime, endpoint, report, NetEvents, NetSink, Outbox};
+use super::endpoint::{
+    current_runtime, endpoint, event_channel, report, EventSender, NetEvents, NetSink, Outbox,
+};
 use super::event::{NetError, NetEvent};
 use super::format::{Bincode, Framing, Lines, RawBytes, WireFormat};
 use super::framing::{datagram_frames, datagram_of};
@@ -143,7 +145,7 @@ pub async fn bind_udp_with<T, F: WireFormat<T>>(
     let runtime = current_runtime("bind_udp")?;
     let socket = Arc::new(UdpSocket::bind(addr).await?);
     let local_addr = socket.local_addr()?;
-    let (events_send, events) = mpsc::channel(config.event_capacity.max(1));
+    let (events_send, events) = event_channel(config.event_capacity);
     let (queue_send, queue) = mpsc::channel(config.queue_capacity.max(1));
     let stop = CancellationToken::new();
     runtime.spawn(send_datagrams(
@@ -198,7 +200,7 @@ impl Outbox for DatagramQueue {
 async fn send_datagrams(
     socket: Arc<UdpSocket>,
     mut queue: mpsc::Receiver<(Bytes, SocketAddr)>,
-    events: mpsc::Sender<NetEvent<Bytes>>,
+    events: EventSender,
     framing: Framing,
     stop: CancellationToken,
 ) {
@@ -226,7 +228,7 @@ async fn send_datagrams(
 /// Reports every datagram received (each frame of it a message) and every receive error.
 async fn receive_datagrams(
     socket: Arc<UdpSocket>,
-    events: mpsc::Sender<NetEvent<Bytes>>,
+    events: EventSender,
     framing: Framing,
     stop: CancellationToken,
 ) {
