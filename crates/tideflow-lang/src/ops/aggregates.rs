@@ -8,12 +8,6 @@ use super::{
     Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
 };
 
-const AT_FLUSH: Emits = Emits {
-    on_push: false,
-    on_start: false,
-    on_flush: true,
-};
-
 /// A blocking unary aggregation without type arguments.
 const fn aggregate(
     name: &'static str,
@@ -40,7 +34,7 @@ const fn aggregate(
         blocking_inputs: &[0],
         delay: None,
         kind: OperatorKind::Plain,
-        emits: AT_FLUSH,
+        emits: Emits::ON_FLUSH,
         writer,
     }
 }

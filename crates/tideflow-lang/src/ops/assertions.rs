@@ -35,11 +35,7 @@ const fn check(
         blocking_inputs: &[],
         delay: None,
         kind: OperatorKind::Plain,
-        emits: Emits {
-            on_push: true,
-            on_start: false,
-            on_flush: false,
-        },
+        emits: Emits::ON_PUSH,
         writer,
     }
 }

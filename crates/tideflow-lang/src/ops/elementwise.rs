@@ -8,12 +8,6 @@ use super::{
     Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
 };
 
-const PUSH_EMITS: Emits = Emits {
-    on_push: true,
-    on_start: false,
-    on_flush: false,
-};
-
 /// A unary operator with one unnamed input and `outputs` unnamed outputs.
 const fn unary(
     name: &'static str,
@@ -39,7 +33,7 @@ const fn unary(
         blocking_inputs: &[],
         delay: None,
         kind: OperatorKind::Plain,
-        emits: PUSH_EMITS,
+        emits: Emits::ON_PUSH,
         writer,
     }
 }

@@ -12,44 +12,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote_spanned};
 
-use super::common::{emit_closure, end_tick, needs_run, no_args, no_state, persistence};
+use super::common::{emit_closure, end_tick, needs_run, persistence};
 use super::{
     Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
-};
-
-const ON_PUSH: Emits = Emits {
-    on_push: true,
-    on_start: false,
-    on_flush: false,
-};
-
-const ON_PUSH_AND_START: Emits = Emits {
-    on_push: true,
-    on_start: true,
-    on_flush: false,
-};
-
-const ON_PUSH_AND_FLUSH: Emits = Emits {
-    on_push: true,
-    on_start: false,
-    on_flush: true,
-};
-
-const ON_FLUSH: Emits = Emits {
-    on_push: false,
-    on_start: false,
-    on_flush: true,
-};
-
-/// A writer that generates nothing; specs override the phases they have.
-const NO_CODE: Writer = Writer {
-    args: no_args,
-    state: no_state,
-    push: None,
-    start: None,
-    flush: None,
-    tick_end: None,
-    needs_run: None,
 };
 
 /// Two inputs `[0]`, `[1]` with one persistence lifetime each, one output; specs override the
@@ -70,8 +35,8 @@ const BINARY: OperatorSpec = OperatorSpec {
     blocking_inputs: &[],
     delay: None,
     kind: OperatorKind::Plain,
-    emits: ON_PUSH,
-    writer: NO_CODE,
+    emits: Emits::ON_PUSH,
+    writer: Writer::NO_CODE,
 };
 
 /// The witness of input `index` (a fresh one if, against the checks, it is missing).
@@ -332,7 +297,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "#,
         args: 2,
         blocking_inputs: &[0, 1],
-        emits: ON_FLUSH,
+        emits: Emits::ON_FLUSH,
         writer: Writer {
             args: join_fused_args,
             state: |cx| new_state(cx, "JoinFusedState"),
@@ -340,7 +305,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             flush: Some(flush),
             tick_end: Some(end_tick),
             needs_run: Some(needs_run),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..BINARY
     },
@@ -370,7 +335,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "#,
         args: 1,
         blocking_inputs: &[0],
-        emits: ON_PUSH_AND_FLUSH,
+        emits: Emits::ON_PUSH_AND_FLUSH,
         writer: Writer {
             args: |cx| half_fused_args(cx, "JoinFusedLhsState", 0),
             state: |cx| new_state(cx, "JoinFusedLhsState"),
@@ -378,7 +343,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             flush: Some(flush),
             tick_end: Some(end_tick),
             needs_run: Some(needs_run),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..BINARY
     },
@@ -406,7 +371,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "#,
         args: 1,
         blocking_inputs: &[1],
-        emits: ON_PUSH_AND_FLUSH,
+        emits: Emits::ON_PUSH_AND_FLUSH,
         writer: Writer {
             args: |cx| half_fused_args(cx, "JoinFusedRhsState", 1),
             state: |cx| new_state(cx, "JoinFusedRhsState"),
@@ -414,7 +379,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             flush: Some(flush),
             tick_end: Some(end_tick),
             needs_run: Some(needs_run),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..BINARY
     },
@@ -442,7 +407,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "#,
         input_ports: PortSpec::Fixed(&["build", "probe"]),
         blocking_inputs: &[0],
-        emits: ON_PUSH_AND_FLUSH,
+        emits: Emits::ON_PUSH_AND_FLUSH,
         writer: Writer {
             args: |cx| pair_output(cx, "JoinMultisetHalfState"),
             state: |cx| new_state(cx, "JoinMultisetHalfState"),
@@ -450,7 +415,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             flush: Some(flush),
             tick_end: Some(end_tick),
             needs_run: Some(needs_run),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..BINARY
     },
@@ -473,7 +438,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             pairs.sort();
             assert_eq!(pairs, [('a', 1), ('a', 1), ('a', 2), ('a', 2)]);
         "#,
-        emits: ON_PUSH_AND_START,
+        emits: Emits::ON_PUSH_AND_START,
         writer: Writer {
             args: |cx| pair_output(cx, "CrossJoinMultisetState"),
             state: |cx| new_state(cx, "CrossJoinMultisetState"),
@@ -481,7 +446,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             start: Some(|cx, emit| call_with_emit(cx, emit, "replay", TokenStream::new())),
             tick_end: Some(end_tick),
             needs_run: Some(needs_run),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..BINARY
     },
@@ -518,7 +483,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             },
             push: Some(cross_singleton_push),
             tick_end: Some(end_tick),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..BINARY
     },

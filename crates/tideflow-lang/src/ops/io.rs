@@ -36,11 +36,7 @@ const fn source(
         blocking_inputs: &[],
         delay: None,
         kind: OperatorKind::Source,
-        emits: Emits {
-            on_push: false,
-            on_start: true,
-            on_flush: false,
-        },
+        emits: Emits::ON_START,
         writer,
     }
 }
@@ -276,11 +272,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         blocking_inputs: &[],
         delay: None,
         kind: OperatorKind::Plain,
-        emits: Emits {
-            on_push: false,
-            on_start: false,
-            on_flush: false,
-        },
+        emits: Emits::NEVER,
         writer: Writer {
             args: no_args,
             state: |cx| {

@@ -42,18 +42,6 @@ const fn binary(
     }
 }
 
-const STREAMING: Emits = Emits {
-    on_push: true,
-    on_start: true,
-    on_flush: false,
-};
-
-const AT_FLUSH: Emits = Emits {
-    on_push: false,
-    on_start: false,
-    on_flush: true,
-};
-
 /// `let out = ops::joins::<kind>::output(inputs...);`
 fn output_type(cx: &OpContext, kind: &str, inputs: usize) -> TokenStream {
     let (root, output) = (&cx.root, &cx.outputs[0]);
@@ -158,7 +146,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "#,
         &["0", "1"],
         &[],
-        STREAMING,
+        Emits::ON_PUSH_AND_START,
         streaming_writer(|cx| output_type(cx, "JoinState", 2), |cx| new_state(cx, "JoinState")),
     ),
     binary(
@@ -179,7 +167,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "#,
         &["0", "1"],
         &[],
-        STREAMING,
+        Emits::ON_PUSH_AND_START,
         streaming_writer(
             |cx| output_type(cx, "JoinMultisetState", 2),
             |cx| new_state(cx, "JoinMultisetState"),
@@ -204,7 +192,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "#,
         &["0", "1"],
         &[],
-        STREAMING,
+        Emits::ON_PUSH_AND_START,
         streaming_writer(
             |cx| output_type(cx, "CrossJoinState", 2),
             |cx| new_state(cx, "CrossJoinState"),
@@ -229,7 +217,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "#,
         &["pos", "neg"],
         &[1],
-        AT_FLUSH,
+        Emits::ON_FLUSH,
         filtering_writer(
             |cx| output_type(cx, "AntiJoinState", 1),
             |cx| new_state(cx, "AntiJoinState"),
@@ -254,7 +242,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "#,
         &["pos", "neg"],
         &[1],
-        AT_FLUSH,
+        Emits::ON_FLUSH,
         filtering_writer(
             |cx| output_type(cx, "DifferenceState", 1),
             |cx| new_state(cx, "DifferenceState"),

@@ -42,12 +42,6 @@ const fn lattice_operator(
     }
 }
 
-const AT_FLUSH: Emits = Emits {
-    on_push: false,
-    on_start: false,
-    on_flush: true,
-};
-
 /// `let mut state = ops::lattices::<kind>::new(persistence);`
 fn new_state(cx: &OpContext, kind: &str) -> TokenStream {
     let (root, state) = (&cx.root, &cx.state);
@@ -155,12 +149,6 @@ const STATE_WRITER: Writer = Writer {
 const STATE_OUTPUTS: (PortSpec, Arity) =
     (PortSpec::Optional(&["items", "state"]), Arity::range(1, 2));
 
-const STATE_EMITS: Emits = Emits {
-    on_push: true,
-    on_start: false,
-    on_flush: true,
-};
-
 fn bimorphism_args(cx: &OpContext) -> TokenStream {
     let (root, output) = (&cx.root, &cx.outputs[0]);
     let (f, left, right) = (&cx.arg_vars[0], &cx.arg_vars[1], &cx.arg_vars[2]);
@@ -205,7 +193,7 @@ assert_eq!(tideflow::util::collect_ready::<Vec<_>, _>(recv), [9]);"#,
         1,
         (PortSpec::Unnamed, Arity::exactly(1)),
         &[0],
-        AT_FLUSH,
+        Emits::ON_FLUSH,
         Writer {
             args: lattice_fold_args,
             state: |cx| new_state(cx, "LatticeFold"),
@@ -237,7 +225,7 @@ assert_eq!(tideflow::util::collect_ready::<Vec<_>, _>(recv), [3]);"#,
         0,
         (PortSpec::Unnamed, Arity::exactly(1)),
         &[0],
-        AT_FLUSH,
+        Emits::ON_FLUSH,
         Writer {
             args: lattice_reduce_args,
             state: |cx| new_state(cx, "LatticeReduce"),
@@ -268,7 +256,7 @@ assert_eq!(tideflow::util::collect_ready::<Vec<_>, _>(state_recv), [5]);"#,
         0,
         STATE_OUTPUTS,
         &[],
-        STATE_EMITS,
+        Emits::ON_PUSH_AND_FLUSH,
         STATE_WRITER,
     ),
     lattice_operator(
@@ -287,7 +275,7 @@ assert_eq!(tideflow::util::collect_ready::<Vec<_>, _>(recv), ["a", "b", "c"]);"#
         2,
         STATE_OUTPUTS,
         &[],
-        STATE_EMITS,
+        Emits::ON_PUSH_AND_FLUSH,
         STATE_WRITER,
     ),
     OperatorSpec {
@@ -315,7 +303,7 @@ assert_eq!(tideflow::util::collect_ready::<Vec<_>, _>(recv), [12]);"#,
             3,
             (PortSpec::Unnamed, Arity::exactly(1)),
             &[],
-            AT_FLUSH,
+            Emits::ON_FLUSH,
             Writer {
                 args: bimorphism_args,
                 state: |cx| {

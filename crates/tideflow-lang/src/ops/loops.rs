@@ -47,11 +47,7 @@ const fn boundary(
         blocking_inputs: &[],
         delay: None,
         kind,
-        emits: Emits {
-            on_push: true,
-            on_start: false,
-            on_flush: false,
-        },
+        emits: Emits::ON_PUSH,
         writer: Writer {
             args: typed_pass_through,
             state: no_state,

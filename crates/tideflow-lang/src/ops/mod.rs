@@ -178,6 +178,29 @@ pub struct Emits {
     pub on_flush: bool,
 }
 
+impl Emits {
+    /// Emits only from its per-item step (`map`, `filter`, ...).
+    pub const ON_PUSH: Self = Self::new(true, false, false);
+    /// Emits only at the start of a run (sources).
+    pub const ON_START: Self = Self::new(false, true, false);
+    /// Emits only after the run's inputs (blocking operators).
+    pub const ON_FLUSH: Self = Self::new(false, false, true);
+    /// Emits per item and replays at the start of a run (streaming joins, `persist`).
+    pub const ON_PUSH_AND_START: Self = Self::new(true, true, false);
+    /// Emits per item and after the run's inputs (`state`, `zip_longest`, ...).
+    pub const ON_PUSH_AND_FLUSH: Self = Self::new(true, false, true);
+    /// Never emits (sinks).
+    pub const NEVER: Self = Self::new(false, false, false);
+
+    const fn new(on_push: bool, on_start: bool, on_flush: bool) -> Self {
+        Self {
+            on_push,
+            on_start,
+            on_flush,
+        }
+    }
+}
+
 /// Everything the generator knows about one operator instance, handed to its [`Writer`].
 pub struct OpContext {
     /// Path of the runtime crate, `::tideflow`, spanned at the operator.
@@ -234,6 +257,19 @@ pub struct Writer {
     pub tick_end: Option<fn(&OpContext) -> TokenStream>,
     /// A `bool` expression: the operator has work even without input this run.
     pub needs_run: Option<fn(&OpContext) -> TokenStream>,
+}
+
+impl Writer {
+    /// A writer that generates nothing; specs override the phases they have.
+    pub const NO_CODE: Self = Self {
+        args: common::no_args,
+        state: common::no_state,
+        push: None,
+        start: None,
+        flush: None,
+        tick_end: None,
+        needs_run: None,
+    };
 }
 
 /// The static description of one operator.

@@ -13,12 +13,6 @@ use super::{
     Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
 };
 
-const AT_FLUSH: Emits = Emits {
-    on_push: false,
-    on_start: false,
-    on_flush: true,
-};
-
 /// A one-input, one-output operator over futures or streams.
 const fn resolving(
     name: &'static str,
@@ -44,7 +38,7 @@ const fn resolving(
         blocking_inputs: &[],
         delay: None,
         kind,
-        emits: AT_FLUSH,
+        emits: Emits::ON_FLUSH,
         writer,
     }
 }

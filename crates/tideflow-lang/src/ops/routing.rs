@@ -598,11 +598,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         blocking_inputs: &[],
         delay: None,
         kind: OperatorKind::Plain,
-        emits: Emits {
-            on_push: true,
-            on_start: false,
-            on_flush: false,
-        },
+        emits: Emits::ON_PUSH,
         writer: Writer {
             args: partition_args,
             state: |cx| {
@@ -663,11 +659,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         blocking_inputs: &[],
         delay: None,
         kind: OperatorKind::Plain,
-        emits: Emits {
-            on_push: true,
-            on_start: false,
-            on_flush: false,
-        },
+        emits: Emits::ON_PUSH,
         writer: Writer {
             args: super::common::no_args,
             state: demux_enum_state,

@@ -35,11 +35,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[OperatorSpec {
     blocking_inputs: &[],
     delay: None,
     kind: OperatorKind::Plain,
-    emits: Emits {
-        on_push: false,
-        on_start: false,
-        on_flush: false,
-    },
+    emits: Emits::NEVER,
     writer: Writer {
         args: no_args,
         state: |cx| {

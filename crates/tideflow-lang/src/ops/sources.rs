@@ -8,12 +8,6 @@ use super::{
     Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec, PortSpec, Writer,
 };
 
-const SOURCE_EMITS: Emits = Emits {
-    on_push: false,
-    on_start: true,
-    on_flush: false,
-};
-
 /// A source whose state is `ops::sources::<Type>::new(<args>)`.
 const fn source(
     name: &'static str,
@@ -40,7 +34,7 @@ const fn source(
         blocking_inputs: &[],
         delay: None,
         kind: OperatorKind::Source,
-        emits: SOURCE_EMITS,
+        emits: Emits::ON_START,
         writer: Writer {
             args: args_writer,
             state: no_state,

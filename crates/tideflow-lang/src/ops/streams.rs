@@ -9,39 +9,10 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote_spanned};
 
-use super::common::{emit_closure, end_tick, needs_run, no_args, no_state, persistence};
+use super::common::{emit_closure, end_tick, needs_run, persistence};
 use super::{
     AllowedLifetimes, Arity, Emit, Emits, OpContext, OperatorKind, OperatorSpec, PersistenceSpec,
     PortSpec, Writer,
-};
-
-const ON_PUSH: Emits = Emits {
-    on_push: true,
-    on_start: false,
-    on_flush: false,
-};
-
-const ON_PUSH_AND_FLUSH: Emits = Emits {
-    on_push: true,
-    on_start: false,
-    on_flush: true,
-};
-
-const ON_FLUSH: Emits = Emits {
-    on_push: false,
-    on_start: false,
-    on_flush: true,
-};
-
-/// A writer that generates nothing; specs override the phases they have.
-const NO_CODE: Writer = Writer {
-    args: no_args,
-    state: no_state,
-    push: None,
-    start: None,
-    flush: None,
-    tick_end: None,
-    needs_run: None,
 };
 
 /// Two inputs `[0]`, `[1]`, one output; specs override the rest.
@@ -61,8 +32,8 @@ const BINARY: OperatorSpec = OperatorSpec {
     blocking_inputs: &[],
     delay: None,
     kind: OperatorKind::Plain,
-    emits: ON_PUSH,
-    writer: NO_CODE,
+    emits: Emits::ON_PUSH,
+    writer: Writer::NO_CODE,
 };
 
 /// One unnamed input, one output; specs override the rest.
@@ -293,14 +264,14 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             assert_eq!(collect_ready::<Vec<_>, _>(&mut recv), [1, 2, 3, 4]);
         "#,
         blocking_inputs: &[0],
-        emits: ON_PUSH_AND_FLUSH,
+        emits: Emits::ON_PUSH_AND_FLUSH,
         writer: Writer {
             args: same_as_both_inputs,
             state: |cx| new_state(cx, "Chain", input(cx, 0)),
             push: Some(chain_push),
             flush: Some(flush),
             tick_end: Some(end_tick),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..BINARY
     },
@@ -323,7 +294,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "#,
         args: 1,
         blocking_inputs: &[0],
-        emits: ON_PUSH_AND_FLUSH,
+        emits: Emits::ON_PUSH_AND_FLUSH,
         writer: Writer {
             args: chain_first_n_args,
             state: |cx| new_state(cx, "ChainFirstN", input(cx, 0)),
@@ -333,7 +304,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
                 call_with_emit(cx, emit, "flush", quote_spanned!(cx.span=> #n,))
             }),
             tick_end: Some(end_tick),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..BINARY
     },
@@ -372,7 +343,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             },
             push: Some(left_right_push),
             tick_end: Some(end_tick),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..BINARY
     },
@@ -400,7 +371,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             );
         "#,
         blocking_inputs: &[0, 1],
-        emits: ON_PUSH_AND_FLUSH,
+        emits: Emits::ON_PUSH_AND_FLUSH,
         writer: Writer {
             args: |cx| pair_output(cx, "ZipLongest"),
             state: |cx| {
@@ -410,7 +381,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             push: Some(left_right_push),
             flush: Some(flush),
             tick_end: Some(end_tick),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         persistence: PersistenceSpec {
             slots: 1,
@@ -440,7 +411,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         writer: Writer {
             args: unzip_types,
             push: Some(unzip_push),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..UNARY
     },
@@ -475,7 +446,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             },
             push: Some(scan_push),
             tick_end: Some(end_tick),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..UNARY
     },
@@ -501,7 +472,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         "#,
         args: 1,
         blocking_inputs: &[0],
-        emits: ON_FLUSH,
+        emits: Emits::ON_FLUSH,
         writer: Writer {
             args: sort_by_key_args,
             state: |cx| new_state(cx, "SortByKey", input(cx, 0)),
@@ -510,7 +481,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
                 quote_spanned!(cx.span=> #state.push(#item);)
             }),
             flush: Some(sort_by_key_flush),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..UNARY
     },
@@ -544,7 +515,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         outputs: Arity::range(0, 1),
         persistence: PersistenceSpec::ONE,
         blocking_inputs: &[0],
-        emits: ON_FLUSH,
+        emits: Emits::ON_FLUSH,
         writer: Writer {
             args: fold_no_replay_args,
             state: |cx| {
@@ -555,7 +526,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             flush: Some(fold_no_replay_flush),
             tick_end: Some(end_tick),
             needs_run: Some(needs_run),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..UNARY
     },
@@ -587,7 +558,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         outputs: Arity::range(0, 1),
         persistence: PersistenceSpec::ONE,
         blocking_inputs: &[0],
-        emits: ON_FLUSH,
+        emits: Emits::ON_FLUSH,
         writer: Writer {
             args: reduce_no_replay_args,
             state: |cx| {
@@ -597,7 +568,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             push: Some(reduce_no_replay_push),
             flush: Some(flush),
             tick_end: Some(end_tick),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..UNARY
     },
@@ -640,7 +611,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
             state: |cx| new_state(cx, "DeferSignal", input(cx, 0)),
             push: Some(defer_signal_push),
             tick_end: Some(end_tick),
-            ..NO_CODE
+            ..Writer::NO_CODE
         },
         ..BINARY
     },

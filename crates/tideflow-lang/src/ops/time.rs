@@ -33,11 +33,7 @@ const fn defer(
         blocking_inputs: &[],
         delay: Some(delay),
         kind: OperatorKind::Plain,
-        emits: Emits {
-            on_push: true,
-            on_start: false,
-            on_flush: false,
-        },
+        emits: Emits::ON_PUSH,
         writer: Writer {
             args: typed_pass_through,
             state: super::common::no_state,
@@ -104,11 +100,7 @@ pub(super) const OPERATORS: &[OperatorSpec] = &[
         blocking_inputs: &[],
         delay: None,
         kind: OperatorKind::Plain,
-        emits: Emits {
-            on_push: true,
-            on_start: true,
-            on_flush: false,
-        },
+        emits: Emits::ON_PUSH_AND_START,
         writer: Writer {
             args: typed_pass_through,
             state: |cx| {
