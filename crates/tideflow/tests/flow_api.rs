@@ -2,6 +2,10 @@
 //! `current_tick`, `graph()`, metrics (buffer item counts, opt-in timing), and `dest_sink`
 //! backpressure that never stalls a tick.
 
+mod common;
+
+use common::ready;
+
 use std::cell::RefCell;
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -9,15 +13,10 @@ use std::rc::Rc;
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::Duration;
 
-use futures::{Sink, Stream};
-use tideflow::util::{collect_ready, unbounded_channel};
+use futures::Sink;
+use tideflow::util::unbounded_channel;
 use tideflow::GraphView;
 use tideflow_lang::render::NodeKind;
-
-/// The items of `stream` that are ready now.
-fn ready<T>(stream: &mut (impl Stream<Item = T> + Unpin)) -> Vec<T> {
-    collect_ready(stream)
-}
 
 // ----- run_tick_sync / run_available_sync / current_tick -----
 

@@ -1,11 +1,10 @@
 //! `iter_ref(#buffer)`: borrowing a `handoff()` buffer's items for one run, without copies.
 
-use tideflow::util::{collect_ready, unbounded_channel};
-use tokio_stream::wrappers::UnboundedReceiverStream;
+mod common;
 
-fn ready<T>(recv: &mut UnboundedReceiverStream<T>) -> Vec<T> {
-    collect_ready(recv)
-}
+use common::ready;
+
+use tideflow::util::unbounded_channel;
 
 #[test]
 fn iter_ref_reads_the_buffer_each_tick_while_its_consumer_still_gets_the_items() {

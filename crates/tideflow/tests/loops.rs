@@ -2,12 +2,11 @@
 //! iterates with `defer_tick()` feeding its next iteration; `all_iterations()` gathers every
 //! iteration's items; `batch_lazy()` and `batch_eager()` change what makes a loop run.
 
-use tideflow::util::{collect_ready, unbounded_channel};
-use tokio_stream::wrappers::UnboundedReceiverStream;
+mod common;
 
-fn ready<T>(recv: &mut UnboundedReceiverStream<T>) -> Vec<T> {
-    collect_ready(recv)
-}
+use common::ready;
+
+use tideflow::util::unbounded_channel;
 
 #[test]
 fn a_top_level_loop_runs_once_per_tick_with_the_items_that_entered() {

@@ -1,51 +1,11 @@
 //! Behaviour of the blocking aggregates `fold`, `reduce`, `fold_keyed`, `reduce_keyed` and `sort`
 //! across ticks, with `'tick` and `'static` persistence.
 
-use futures::Stream;
+mod common;
+
+use common::{drive, drive_sorted};
+
 use tideflow::util::{collect_ready, unbounded_channel};
-use tideflow::Flow;
-use tokio::sync::mpsc::UnboundedSender;
-
-/// Feeds each tick's items, runs exactly one tick, and returns every tick's output in the order
-/// it was emitted.
-fn drive<I, O, S>(
-    flow: &mut Flow<'_>,
-    input: &UnboundedSender<I>,
-    out: &mut S,
-    ticks: Vec<Vec<I>>,
-) -> Vec<Vec<O>>
-where
-    S: Stream<Item = O> + Unpin,
-{
-    ticks
-        .into_iter()
-        .map(|items| {
-            for item in items {
-                input.send(item).unwrap();
-            }
-            flow.run_tick_sync();
-            collect_ready(&mut *out)
-        })
-        .collect()
-}
-
-/// [`drive`], with each tick's output sorted (for keyed aggregates, whose group order is
-/// unspecified).
-fn drive_sorted<I, O: Ord, S>(
-    flow: &mut Flow<'_>,
-    input: &UnboundedSender<I>,
-    out: &mut S,
-    ticks: Vec<Vec<I>>,
-) -> Vec<Vec<O>>
-where
-    S: Stream<Item = O> + Unpin,
-{
-    let mut got = drive(flow, input, out, ticks);
-    for tick in &mut got {
-        tick.sort();
-    }
-    got
-}
 
 // ----- fold -----
 

@@ -1,13 +1,11 @@
 //! Behaviour of the assertion operators `assert` and `assert_eq`: testing aids that pass items on
 //! and panic, on purpose, at the first item that fails.
 
-use futures::Stream;
-use tideflow::util::{collect_ready, unbounded_channel};
+mod common;
 
-/// The items of `stream` that are ready now.
-fn ready<T>(stream: &mut (impl Stream<Item = T> + Unpin)) -> Vec<T> {
-    collect_ready(stream)
-}
+use common::ready;
+
+use tideflow::util::unbounded_channel;
 
 // ----- assert -----
 

@@ -2,23 +2,15 @@
 //! `inspect`, `identity`, `for_each`, `tee`, `union`, and the stateful streaming ones `enumerate`,
 //! `unique` and `multiset_delta` with every persistence across ticks.
 
+mod common;
+
+use common::{ready, ready_sorted};
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::Stream;
-use tideflow::util::{collect_ready, unbounded_channel};
-
-/// The items of `stream` that are ready now.
-fn ready<T>(stream: &mut (impl Stream<Item = T> + Unpin)) -> Vec<T> {
-    collect_ready(stream)
-}
-
-/// The items of `stream` that are ready now, sorted.
-fn ready_sorted<T: Ord>(stream: &mut (impl Stream<Item = T> + Unpin)) -> Vec<T> {
-    let mut items = ready(stream);
-    items.sort();
-    items
-}
+use tideflow::util::unbounded_channel;
 
 // ----- map -----
 

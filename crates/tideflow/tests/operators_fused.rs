@@ -3,58 +3,14 @@
 //! the operator defines it), every persistence combination, the three aggregator forms, fused
 //! upstreams that emit at their flush, and cycles.
 
+mod common;
+
+use common::{drive_pair, drive_pair_sorted, TickInput};
+
 use futures::Stream;
 use tideflow::util::{collect_ready, unbounded_channel};
 use tideflow::Flow;
 use tokio::sync::mpsc::UnboundedSender;
-
-/// One tick's input: the items for the first and the second input port.
-type TickInput<A, B> = (Vec<A>, Vec<B>);
-
-/// Feeds each tick's input into the two senders, runs exactly one tick, and returns every tick's
-/// output in the order it was emitted.
-fn drive<A, B, O, S>(
-    flow: &mut Flow<'_>,
-    first: &UnboundedSender<A>,
-    second: &UnboundedSender<B>,
-    out: &mut S,
-    ticks: Vec<TickInput<A, B>>,
-) -> Vec<Vec<O>>
-where
-    S: Stream<Item = O> + Unpin,
-{
-    ticks
-        .into_iter()
-        .map(|(a, b)| {
-            for item in a {
-                first.send(item).unwrap();
-            }
-            for item in b {
-                second.send(item).unwrap();
-            }
-            flow.run_tick_sync();
-            collect_ready(&mut *out)
-        })
-        .collect()
-}
-
-/// [`drive`] with each tick's output sorted (for products, whose order is unspecified).
-fn drive_sorted<A, B, O: Ord, S>(
-    flow: &mut Flow<'_>,
-    first: &UnboundedSender<A>,
-    second: &UnboundedSender<B>,
-    out: &mut S,
-    ticks: Vec<TickInput<A, B>>,
-) -> Vec<Vec<O>>
-where
-    S: Stream<Item = O> + Unpin,
-{
-    let mut got = drive(flow, first, second, out, ticks);
-    for tick in &mut got {
-        tick.sort();
-    }
-    got
-}
 
 // ----- join_fused -----
 
@@ -83,7 +39,7 @@ fn join_fused_tick_tick_aggregates_and_joins_each_tick() {
         j = join_fused(Fold::new(|| 0, |sum, x| *sum += x), Reduce::new(|max, x| *max = std::cmp::max(*max, x)))
             -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, fused_ticks());
+    let got = drive_pair(&mut flow, &l_send, &r_send, &mut out_recv, fused_ticks());
     assert_eq!(
         got,
         vec![
@@ -108,7 +64,7 @@ fn join_fused_static_tick_keeps_the_left_accumulators() {
         j = join_fused::<'static, 'tick>(Fold::new(|| 0, |sum, x| *sum += x), Reduce::new(|max, x| *max = std::cmp::max(*max, x)))
             -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, fused_ticks());
+    let got = drive_pair(&mut flow, &l_send, &r_send, &mut out_recv, fused_ticks());
     assert_eq!(
         got,
         vec![
@@ -132,7 +88,7 @@ fn join_fused_tick_static_keeps_the_right_accumulators() {
         j = join_fused::<'tick, 'static>(Fold::new(|| 0, |sum, x| *sum += x), Reduce::new(|max, x| *max = std::cmp::max(*max, x)))
             -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, fused_ticks());
+    let got = drive_pair(&mut flow, &l_send, &r_send, &mut out_recv, fused_ticks());
     assert_eq!(
         got,
         vec![
@@ -156,7 +112,7 @@ fn join_fused_static_replays_every_key_every_tick() {
         j = join_fused::<'static>(Fold::new(|| 0, |sum, x| *sum += x), Reduce::new(|max, x| *max = std::cmp::max(*max, x)))
             -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, fused_ticks());
+    let got = drive_pair(&mut flow, &l_send, &r_send, &mut out_recv, fused_ticks());
     assert_eq!(
         got,
         vec![
@@ -235,7 +191,7 @@ fn join_fused_lhs_tick_tick_preserves_the_right_order() {
         source_stream(r_recv) -> [1]j;
         j = join_fused_lhs(Fold::new(|| 0, |sum, x| *sum += x)) -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, lhs_ticks());
+    let got = drive_pair(&mut flow, &l_send, &r_send, &mut out_recv, lhs_ticks());
     assert_eq!(
         got,
         vec![
@@ -259,7 +215,7 @@ fn join_fused_lhs_static_tick_keeps_the_aggregates() {
         j = join_fused_lhs::<'static, 'tick>(Fold::new(|| 0, |sum, x| *sum += x))
             -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, lhs_ticks());
+    let got = drive_pair(&mut flow, &l_send, &r_send, &mut out_recv, lhs_ticks());
     assert_eq!(
         got,
         vec![
@@ -283,7 +239,7 @@ fn join_fused_lhs_tick_static_replays_the_right_history() {
         j = join_fused_lhs::<'tick, 'static>(Fold::new(|| 0, |sum, x| *sum += x))
             -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, lhs_ticks());
+    let got = drive_pair(&mut flow, &l_send, &r_send, &mut out_recv, lhs_ticks());
     assert_eq!(
         got,
         vec![
@@ -308,7 +264,7 @@ fn join_fused_lhs_static_static_replays_everything_every_tick() {
         j = join_fused_lhs::<'static>(Fold::new(|| 0, |sum, x| *sum += x))
             -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, lhs_ticks());
+    let got = drive_pair(&mut flow, &l_send, &r_send, &mut out_recv, lhs_ticks());
     let all = |a: u32| vec![('b', (10, "x")), ('a', (a, "y")), ('a', (a, "w"))];
     let mut third = all(8);
     third.push(('a', (8, "v")));
@@ -346,7 +302,7 @@ fn join_fused_rhs_aggregates_the_right_side() {
         j = join_fused_rhs::<'tick, 'static>(Reduce::new(|max, x| *max = std::cmp::max(*max, x)))
             -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair(
         &mut flow,
         &l_send,
         &r_send,
@@ -397,7 +353,7 @@ fn join_multiset_half_tick_tick_preserves_the_probe_order() {
         source_stream(b_recv) -> [build]j;
         j = join_multiset_half() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &b_send, &p_send, &mut out_recv, half_ticks());
+    let got = drive_pair(&mut flow, &b_send, &p_send, &mut out_recv, half_ticks());
     assert_eq!(
         got,
         vec![
@@ -425,7 +381,7 @@ fn join_multiset_half_static_build_keeps_the_table() {
         source_stream(p_recv) -> [probe]j;
         j = join_multiset_half::<'static, 'tick>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &b_send, &p_send, &mut out_recv, half_ticks());
+    let got = drive_pair(&mut flow, &b_send, &p_send, &mut out_recv, half_ticks());
     assert_eq!(got[1], vec![]);
     assert_eq!(got[2], vec![(1, ('w', "one")), (1, ('w', "uno"))]);
 }
@@ -440,7 +396,7 @@ fn join_multiset_half_tick_static_replays_the_probe_history() {
         source_stream(p_recv) -> [probe]j;
         j = join_multiset_half::<'tick, 'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &b_send, &p_send, &mut out_recv, half_ticks());
+    let got = drive_pair(&mut flow, &b_send, &p_send, &mut out_recv, half_ticks());
     assert_eq!(got[1], vec![(3, ('z', "three"))]);
     assert_eq!(got[2], vec![]);
 }
@@ -455,7 +411,7 @@ fn join_multiset_half_static_static_replays_the_whole_join() {
         source_stream(p_recv) -> [probe]j;
         j = join_multiset_half::<'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &b_send, &p_send, &mut out_recv, half_ticks());
+    let got = drive_pair(&mut flow, &b_send, &p_send, &mut out_recv, half_ticks());
     let mut second = got[0].clone();
     second.insert(4, (3, ('z', "three")));
     let mut third = second.clone();
@@ -505,7 +461,7 @@ fn check_cross(
     out: &mut (impl Stream<Item = (char, u32)> + Unpin),
     expected: [Pairs; 4],
 ) {
-    let got = drive_sorted(flow, l, r, out, cross_ticks());
+    let got = drive_pair_sorted(flow, l, r, out, cross_ticks());
     assert_eq!(got, expected);
 }
 
@@ -627,7 +583,7 @@ fn cross_singleton_holds_input_that_arrives_before_the_single_value() {
         source_stream(n_recv) -> fold(|| 0, |sum: &mut u32, x| *sum += x) -> [single]c;
         c = cross_singleton() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair(
         &mut flow,
         &in_send,
         &n_send,
@@ -651,7 +607,7 @@ fn cross_singleton_tick_pairs_with_the_first_single_of_each_tick() {
         source_stream(s_recv) -> [single]c;
         c = cross_singleton() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair(
         &mut flow,
         &in_send,
         &s_send,
@@ -680,7 +636,7 @@ fn cross_singleton_static_keeps_the_first_single_forever() {
         source_stream(s_recv) -> [single]c;
         c = cross_singleton::<'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair(
         &mut flow,
         &in_send,
         &s_send,

@@ -1,43 +1,11 @@
 //! Behaviour of the binary operators `join`, `join_multiset`, `cross_join`, `anti_join` and
 //! `difference` across ticks, for every persistence combination.
 
-use futures::Stream;
-use tideflow::util::{collect_ready, unbounded_channel};
-use tideflow::Flow;
-use tokio::sync::mpsc::UnboundedSender;
+mod common;
 
-/// One tick's input: the items for the first and the second input port.
-type TickInput<A, B> = (Vec<A>, Vec<B>);
+use common::{drive_pair_sorted, TickInput};
 
-/// Feeds each tick's input into the two senders, runs exactly one tick, and returns the sorted
-/// output of every tick.
-fn drive<A, B, O, S>(
-    flow: &mut Flow<'_>,
-    first: &UnboundedSender<A>,
-    second: &UnboundedSender<B>,
-    out: &mut S,
-    ticks: Vec<TickInput<A, B>>,
-) -> Vec<Vec<O>>
-where
-    O: Ord,
-    S: Stream<Item = O> + Unpin,
-{
-    ticks
-        .into_iter()
-        .map(|(a, b)| {
-            for item in a {
-                first.send(item).unwrap();
-            }
-            for item in b {
-                second.send(item).unwrap();
-            }
-            flow.run_tick_sync();
-            let mut got: Vec<O> = collect_ready(&mut *out);
-            got.sort();
-            got
-        })
-        .collect()
-}
+use tideflow::util::unbounded_channel;
 
 /// Sorted `(key, (left, right))` join outputs.
 fn joined(items: &[(u32, char, char)]) -> Vec<(u32, (char, char))> {
@@ -71,7 +39,7 @@ fn join_tick_tick_matches_only_items_of_the_same_tick() {
         source_stream(r_recv) -> [1]j;
         j = join::<'tick, 'tick>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
     assert_eq!(
         got,
         vec![
@@ -92,7 +60,7 @@ fn join_default_persistence_is_tick_tick() {
         source_stream(r_recv) -> [1]j;
         j = join() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
     assert_eq!(
         got,
         vec![
@@ -113,7 +81,7 @@ fn join_tick_static_matches_this_ticks_left_against_all_right_items_ever() {
         source_stream(r_recv) -> [1]j;
         j = join::<'tick, 'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
     assert_eq!(
         got,
         vec![
@@ -135,7 +103,7 @@ fn join_static_tick_matches_all_left_items_ever_against_this_ticks_right() {
         source_stream(l_recv) -> [0]j;
         j = join::<'static, 'tick>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
     assert_eq!(
         got,
         vec![
@@ -156,7 +124,7 @@ fn join_static_static_replays_the_whole_join_result_every_tick() {
         source_stream(r_recv) -> [1]j;
         j = join::<'static, 'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
     assert_eq!(
         got,
         vec![
@@ -190,7 +158,7 @@ fn join_single_static_lifetime_applies_to_both_sides() {
         source_stream(r_recv) -> [1]j;
         j = join::<'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
     assert_eq!(
         got,
         vec![
@@ -224,7 +192,7 @@ fn join_static_static_replays_in_ticks_without_any_input() {
         source_stream(r_recv) -> [1]j;
         j = join::<'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &l_send,
         &r_send,
@@ -255,7 +223,7 @@ fn join_has_set_semantics_per_side() {
         source_stream(r_recv) -> [1]j;
         j = join() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &l_send,
         &r_send,
@@ -287,7 +255,7 @@ fn join_static_ignores_items_resent_in_later_ticks() {
         source_stream(r_recv) -> [1]j;
         j = join::<'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &l_send,
         &r_send,
@@ -321,7 +289,7 @@ fn join_of_a_stream_with_itself_through_a_tee() {
             -> for_each(|x| out_send.send(x).unwrap());
     };
     let (unused_send, _) = unbounded_channel::<()>();
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &e_send,
         &unused_send,
@@ -350,7 +318,7 @@ fn join_multiset_tick_multiplies_duplicates() {
         source_stream(r_recv) -> [1]j;
         j = join_multiset() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &l_send,
         &r_send,
@@ -392,7 +360,7 @@ fn join_multiset_static_keeps_duplicates_across_ticks_and_replays_them() {
         source_stream(r_recv) -> [1]j;
         j = join_multiset::<'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &l_send,
         &r_send,
@@ -421,7 +389,7 @@ fn join_multiset_tick_static_keeps_right_duplicates_only() {
         source_stream(r_recv) -> [1]j;
         j = join_multiset::<'tick, 'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &l_send,
         &r_send,
@@ -465,7 +433,7 @@ fn cross_join_tick_tick_pairs_items_of_the_same_tick_once() {
         source_stream(r_recv) -> [1]c;
         c = cross_join::<'tick, 'tick>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, cross_ticks());
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, cross_ticks());
     assert_eq!(
         got,
         vec![product(&[1, 2], &['a']), product(&[3], &['b']), vec![]]
@@ -482,7 +450,7 @@ fn cross_join_tick_static_pairs_this_ticks_left_with_all_right_items() {
         source_stream(r_recv) -> [1]c;
         c = cross_join::<'tick, 'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, cross_ticks());
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, cross_ticks());
     assert_eq!(
         got,
         vec![product(&[1, 2], &['a']), product(&[3], &['a', 'b']), vec![]]
@@ -499,7 +467,7 @@ fn cross_join_static_tick_pairs_all_left_items_with_this_ticks_right() {
         source_stream(r_recv) -> [1]c;
         c = cross_join::<'static, 'tick>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, cross_ticks());
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, cross_ticks());
     assert_eq!(
         got,
         vec![
@@ -520,7 +488,7 @@ fn cross_join_static_static_replays_the_whole_product_every_tick() {
         source_stream(r_recv) -> [1]c;
         c = cross_join::<'static, 'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, cross_ticks());
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, cross_ticks());
     assert_eq!(
         got,
         vec![
@@ -543,7 +511,7 @@ fn cross_join_single_static_lifetime_applies_to_both_sides() {
     };
     let mut ticks = cross_ticks();
     ticks.push((vec![], vec![]));
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, ticks);
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, ticks);
     assert_eq!(
         got,
         vec![
@@ -583,7 +551,7 @@ fn anti_join_tick_tick_filters_by_this_ticks_keys_and_keeps_pos_duplicates() {
         source_stream(n_recv) -> [neg]aj;
         aj = anti_join::<'tick, 'tick>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -610,7 +578,7 @@ fn anti_join_default_persistence_is_tick_tick() {
         source_stream(n_recv) -> [neg]aj;
         aj = anti_join() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -637,7 +605,7 @@ fn anti_join_tick_static_remembers_neg_keys_forever() {
         source_stream(n_recv) -> [neg]aj;
         aj = anti_join::<'tick, 'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -665,7 +633,7 @@ fn anti_join_static_tick_refilters_the_whole_pos_history_every_tick() {
         source_stream(p_recv) -> [pos]aj;
         aj = anti_join::<'static, 'tick>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -702,7 +670,7 @@ fn anti_join_static_static_refilters_all_pos_against_all_neg_keys() {
         source_stream(n_recv) -> [neg]aj;
         aj = anti_join::<'static, 'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -729,7 +697,7 @@ fn anti_join_single_static_lifetime_applies_to_both_sides() {
         source_stream(n_recv) -> [neg]aj;
         aj = anti_join::<'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -759,7 +727,7 @@ fn anti_join_sees_neg_keys_that_arrive_after_the_pos_items_in_the_same_tick() {
         aj = anti_join() -> for_each(|x| out_send.send(x).unwrap());
     };
     let (unused_send, _) = unbounded_channel::<()>();
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &unused_send,
@@ -797,7 +765,7 @@ fn difference_tick_tick_removes_this_ticks_neg_items_and_keeps_pos_duplicates() 
         source_stream(n_recv) -> [neg]d;
         d = difference::<'tick, 'tick>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -817,7 +785,7 @@ fn difference_default_persistence_is_tick_tick() {
         source_stream(n_recv) -> [neg]d;
         d = difference() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -837,7 +805,7 @@ fn difference_tick_static_remembers_neg_items_forever() {
         source_stream(n_recv) -> [neg]d;
         d = difference::<'tick, 'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -857,7 +825,7 @@ fn difference_static_tick_refilters_the_whole_pos_history_every_tick() {
         source_stream(n_recv) -> [neg]d;
         d = difference::<'static, 'tick>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -884,7 +852,7 @@ fn difference_static_static_refilters_all_pos_against_all_neg_items() {
         source_stream(n_recv) -> [neg]d;
         d = difference::<'static, 'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -904,7 +872,7 @@ fn difference_single_static_lifetime_applies_to_both_sides() {
         source_stream(n_recv) -> [neg]d;
         d = difference::<'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -925,7 +893,7 @@ fn join_set_semantics_hold_for_keys_with_many_values() {
         j = join::<'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
     let twice: Vec<(u32, u32)> = (0..40).chain(0..40).map(|v| (1, v)).collect();
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &l_send,
         &r_send,
@@ -950,7 +918,7 @@ fn join_static_static_replays_when_its_inputs_come_through_handoffs() {
         source_stream(r_recv) -> handoff() -> [1]j;
         j = join::<'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &l_send,
         &r_send,
@@ -983,7 +951,7 @@ fn cross_join_static_static_replays_when_its_inputs_come_through_handoffs() {
     };
     let mut ticks = cross_ticks();
     ticks.push((vec![], vec![]));
-    let got = drive(&mut flow, &l_send, &r_send, &mut out_recv, ticks);
+    let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, ticks);
     assert_eq!(
         got,
         vec![
@@ -1005,7 +973,7 @@ fn anti_join_static_pos_replays_when_its_inputs_come_through_handoffs() {
         source_stream(n_recv) -> handoff() -> [neg]aj;
         aj = anti_join::<'static, 'tick>() -> for_each(|x| out_send.send(x).unwrap());
     };
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &p_send,
         &n_send,
@@ -1040,7 +1008,7 @@ fn join_static_static_replays_buckets_that_grew_over_several_ticks() {
         |range: std::ops::Range<u32>| -> Vec<(u32, u32)> { range.map(|v| (1, v)).collect() };
     let mut tick1 = values(10..25);
     tick1.extend(values(0..10));
-    let got = drive(
+    let got = drive_pair_sorted(
         &mut flow,
         &l_send,
         &r_send,

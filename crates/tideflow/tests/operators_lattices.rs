@@ -1,15 +1,14 @@
 //! Lattice operators: `lattice_fold`, `lattice_reduce`, `state`, `state_by` and
 //! `lattice_bimorphism`, with their persistence.
 
+mod common;
+
+use common::ready;
+
 use std::collections::{HashMap, HashSet};
 
 use tideflow::lattices::{DomPair, MapUnion, Max, SetUnionHashSet};
-use tideflow::util::{collect_ready, unbounded_channel};
-use tokio_stream::wrappers::UnboundedReceiverStream;
-
-fn ready<T>(recv: &mut UnboundedReceiverStream<T>) -> Vec<T> {
-    collect_ready(recv)
-}
+use tideflow::util::unbounded_channel;
 
 #[test]
 fn lattice_fold_tick_emits_each_ticks_merge_and_init_without_input() {

@@ -1,13 +1,12 @@
 //! Futures and streams as items: `resolve_futures*` keep pending futures across ticks; the
 //! blocking forms suspend the tick (not the thread) until their results are in.
 
-use futures::channel::oneshot;
-use tideflow::util::{collect_ready, unbounded_channel};
-use tokio_stream::wrappers::UnboundedReceiverStream;
+mod common;
 
-fn ready<T>(recv: &mut UnboundedReceiverStream<T>) -> Vec<T> {
-    collect_ready(recv)
-}
+use common::ready;
+
+use futures::channel::oneshot;
+use tideflow::util::unbounded_channel;
 
 #[test]
 fn resolve_futures_emits_late_results_in_a_later_tick() {

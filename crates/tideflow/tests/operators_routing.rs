@@ -1,15 +1,13 @@
 //! Behaviour of the routing operators: `partition` in its named and indexed forms, and the
 //! `DemuxEnum` derive that `demux_enum` builds on.
 
-use futures::Stream;
-use tideflow::ops::routing::Either;
-use tideflow::util::{collect_ready, unbounded_channel};
-use tideflow::DemuxEnum;
+mod common;
 
-/// The items of `stream` that are ready now.
-fn ready<T>(stream: &mut (impl Stream<Item = T> + Unpin)) -> Vec<T> {
-    collect_ready(stream)
-}
+use common::ready;
+
+use tideflow::ops::routing::Either;
+use tideflow::util::unbounded_channel;
+use tideflow::DemuxEnum;
 
 // ----- partition, named ports -----
 

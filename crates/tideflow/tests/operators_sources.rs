@@ -1,16 +1,14 @@
 //! Behaviour of the source operators: `source_iter`, `source_stream` (sync and under tokio),
 //! `source_interval`, `initialize`, `spin`, and `null` as a source and as a sink.
 
+mod common;
+
+use common::ready;
+
 use std::cell::RefCell;
 use std::time::Duration;
 
-use futures::Stream;
-use tideflow::util::{collect_ready, collect_ready_async, unbounded_channel};
-
-/// The items of `stream` that are ready now.
-fn ready<T>(stream: &mut (impl Stream<Item = T> + Unpin)) -> Vec<T> {
-    collect_ready(stream)
-}
+use tideflow::util::{collect_ready_async, unbounded_channel};
 
 // ----- source_iter -----
 

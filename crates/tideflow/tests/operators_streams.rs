@@ -3,37 +3,15 @@
 //! across ticks: exact outputs (order included), persistence combinations, fused upstreams that
 //! emit at their flush, and cycles.
 
+mod common;
+
+use common::{drive, TickInput};
+
 use futures::Stream;
 use tideflow::ops::streams::EitherOrBoth::{self, Both, Left, Right};
 use tideflow::util::{collect_ready, unbounded_channel};
 use tideflow::Flow;
 use tokio::sync::mpsc::UnboundedSender;
-
-/// One tick's input: the items for the first and the second input.
-type TickInput<A, B> = (Vec<A>, Vec<B>);
-
-/// Feeds each tick's items, runs exactly one tick, and returns every tick's output in the order
-/// it was emitted.
-fn drive<I, O, S>(
-    flow: &mut Flow<'_>,
-    input: &UnboundedSender<I>,
-    out: &mut S,
-    ticks: Vec<Vec<I>>,
-) -> Vec<Vec<O>>
-where
-    S: Stream<Item = O> + Unpin,
-{
-    ticks
-        .into_iter()
-        .map(|items| {
-            for item in items {
-                input.send(item).unwrap();
-            }
-            flow.run_tick_sync();
-            collect_ready(&mut *out)
-        })
-        .collect()
-}
 
 /// [`drive`] for two inputs.
 fn drive2<A, B, O, S>(

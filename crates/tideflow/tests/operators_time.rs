@@ -2,22 +2,13 @@
 //! `defer_tick_lazy`, `persist::<'static>` replay, and reading the tick number through
 //! `context.current_tick()`.
 
+mod common;
+
+use common::{ready, ready_sorted};
+
 use std::cell::RefCell;
 
-use futures::Stream;
-use tideflow::util::{collect_ready, unbounded_channel};
-
-/// The items of `stream` that are ready now.
-fn ready<T>(stream: &mut (impl Stream<Item = T> + Unpin)) -> Vec<T> {
-    collect_ready(stream)
-}
-
-/// The items of `stream` that are ready now, sorted.
-fn ready_sorted<T: Ord>(stream: &mut (impl Stream<Item = T> + Unpin)) -> Vec<T> {
-    let mut items = ready(stream);
-    items.sort();
-    items
-}
+use tideflow::util::unbounded_channel;
 
 // ----- defer_tick -----
 

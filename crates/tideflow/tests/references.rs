@@ -1,15 +1,13 @@
 //! Behaviour of `#name` references to `singleton()`, `optional()` and `handoff()` nodes,
 //! including a singleton that is empty in some tick and `#mut name`.
 
+mod common;
+
+use common::ready;
+
 use std::cell::RefCell;
 
-use futures::Stream;
-use tideflow::util::{collect_ready, unbounded_channel};
-
-/// The items of `stream` that are ready now.
-fn ready<T>(stream: &mut (impl Stream<Item = T> + Unpin)) -> Vec<T> {
-    collect_ready(stream)
-}
+use tideflow::util::unbounded_channel;
 
 // ----- singleton() -----
 
