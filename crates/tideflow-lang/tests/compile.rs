@@ -39,7 +39,69 @@ fn a_fork_join_fuses_without_buffers() {
     assert_eq!(partitioned.subgraphs.len(), 1);
     let union = 4;
     assert_eq!(partitioned.checked.graph.node_name(union), "union");
-    assert!(partitioned.subgraphs[0].fusion.junctions.contains(&union));
+    // Small enough to inline at both of its callers: no junction closure.
+    assert!(partitioned.subgraphs[0].fusion.junctions.is_empty());
+}
+
+#[test]
+fn an_operator_too_big_to_duplicate_stays_one_junction() {
+    let partitioned = partition(quote! {
+        u = union() -> map(|x| x + 1) -> map(|x| x * 2) -> for_each(|x| println!("{x}"));
+        source_iter(0..10) -> u;
+        source_iter(0..10) -> u;
+        source_iter(0..10) -> u;
+        source_iter(0..10) -> u;
+        source_iter(0..10) -> u;
+        source_iter(0..10) -> u;
+        source_iter(0..10) -> u;
+    });
+    assert_eq!(partitioned.subgraphs.len(), 1);
+    let union = 0;
+    assert_eq!(partitioned.checked.graph.node_name(union), "union");
+    let fusion = &partitioned.subgraphs[0].fusion;
+    assert_eq!(
+        fusion.junctions.iter().copied().collect::<Vec<_>>(),
+        [union]
+    );
+}
+
+#[test]
+fn duplication_stops_at_the_budget_in_nested_fork_joins() {
+    // Every fork-join level doubles the code below it. The budget is spent from the top: the
+    // first level small enough to duplicate is the seventh; the eighth's union is then called
+    // from four places, too many to duplicate within what is left.
+    let mut program = quote!(l0 = source_iter(0..10) -> tee(););
+    let levels = 8;
+    for level in 0..levels {
+        let (this, next) = (
+            quote::format_ident!("l{}", level),
+            quote::format_ident!("l{}", level + 1),
+        );
+        program.extend(quote! {
+            #this -> filter(|x| x % 2 == 0) -> #next;
+            #this -> filter(|x| x % 2 == 1) -> #next;
+            #next = union() -> tee();
+        });
+    }
+    let last = quote::format_ident!("l{}", levels);
+    program.extend(quote!(#last -> for_each(|x| println!("{x}"));));
+    let partitioned = partition(program);
+    assert_eq!(partitioned.subgraphs.len(), 1);
+    let graph = &partitioned.checked.graph;
+    let fusion = &partitioned.subgraphs[0].fusion;
+    let unions: Vec<usize> = (0..graph.nodes.len())
+        .filter(|&node| graph.node_name(node) == "union")
+        .collect();
+    assert_eq!(unions.len(), levels);
+    let junctions: Vec<bool> = unions
+        .iter()
+        .map(|u| fusion.junctions.contains(u))
+        .collect();
+    assert_eq!(
+        junctions,
+        [true, true, true, true, true, true, false, true],
+        "{unions:?}"
+    );
 }
 
 #[test]

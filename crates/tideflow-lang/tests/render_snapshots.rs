@@ -49,13 +49,17 @@ const DIAMOND: &str = r##"
     both = union() -> for_each(|x| println!("{x}"));
 "##;
 
+/// Three sources per side: too many places to duplicate both unions (and the join below them)
+/// into, so one side is a junction closure and the join sits behind a buffer.
 const JOIN_WITH_BUFFER: &str = r##"
     left = union() -> [0]joined;
     source_iter([(1, "one")]) -> left;
     source_iter([(2, "two")]) -> left;
+    source_iter([(3, "three")]) -> left;
     right = union() -> [1]joined;
     source_iter([(1, 1.0)]) -> right;
     source_iter([(2, 2.0)]) -> right;
+    source_iter([(3, 3.0)]) -> right;
     joined = join() -> for_each(|(key, (name, value))| println!("{key} {name} {value}"));
 "##;
 

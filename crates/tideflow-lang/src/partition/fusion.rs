@@ -71,8 +71,19 @@ pub(super) fn suspending_operator_is_the_only_root(
         })
 }
 
+/// How many extra operator copies duplicating junction candidates may add to one subgraph's
+/// code. Below it, an operator called from several places of one scope is inlined at each
+/// place instead of becoming a closure: the optimizer then sees its state and its downstream
+/// sinks as fields of the tick closure (which it keeps in registers across a loop), rather than
+/// as pointers captured by a separate closure function (which it reloads on every item).
+const DUPLICATION_BUDGET: usize = 16;
+
 /// Computes how the operators `members` (one subgraph) would be fused; `None` if some junction
 /// would be called from two scopes.
+///
+/// An operator called from two or more places becomes a junction closure unless duplicating its
+/// code (and everything inlined below it) at each place stays within [`DUPLICATION_BUDGET`] and
+/// all its callers are in one scope.
 pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionPlan> {
     let graph = &checked.graph;
     let is_member = |node: NodeId| members.contains(&node);
@@ -80,6 +91,13 @@ pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionP
         graph
             .in_edges(node)
             .filter(|&edge| !checked.is_delay_edge(edge) && is_member(graph.edges[edge].src))
+            .collect()
+    };
+    let internal_out = |node: NodeId| -> Vec<NodeId> {
+        graph
+            .out_edges(node)
+            .filter(|&edge| !checked.is_delay_edge(edge) && is_member(graph.edges[edge].dst))
+            .map(|edge| graph.edges[edge].dst)
             .collect()
     };
     let external_in = |node: NodeId| graph.in_edges(node).count() - internal_in(node).len();
@@ -95,6 +113,7 @@ pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionP
             + usize::from(spec.emits.on_start)
             + usize::from(spec.emits.on_flush)
     };
+    // Places in the code that call `node`, before any duplication.
     let call_sites = |node: NodeId| -> usize {
         external_in(node)
             + internal_in(node)
@@ -102,16 +121,114 @@ pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionP
                 .map(|&edge| emission_sites(graph.edges[edge].src))
                 .sum::<usize>()
     };
-    let junctions: BTreeSet<NodeId> = members
+    let order = topological_members(checked, members)?;
+    // Code size of each operator inlined at one place, everything below it inlined too.
+    let mut inlined_size = vec![0usize; graph.nodes.len()];
+    for &node in order.iter().rev() {
+        let below: usize = internal_out(node).iter().map(|&c| inlined_size[c]).sum();
+        inlined_size[node] = emission_sites(node)
+            .saturating_mul(below)
+            .saturating_add(1)
+            .min(usize::MAX / 4);
+    }
+    let mut forced = BTreeSet::new();
+    loop {
+        // How many times each operator's code appears, and which operators are junctions.
+        let mut copies = vec![0usize; graph.nodes.len()];
+        let mut junctions = BTreeSet::new();
+        let mut budget = DUPLICATION_BUDGET;
+        for &node in &order {
+            let sites = external_in(node).saturating_add(
+                internal_in(node)
+                    .iter()
+                    .map(|&edge| {
+                        let src = graph.edges[edge].src;
+                        emission_sites(src).saturating_mul(copies[src])
+                    })
+                    .fold(0usize, usize::saturating_add),
+            );
+            let extra = sites.saturating_sub(1).saturating_mul(inlined_size[node]);
+            if call_sites(node) >= 2 && (forced.contains(&node) || extra > budget) {
+                junctions.insert(node);
+                copies[node] = 1;
+            } else {
+                budget = budget.saturating_sub(extra);
+                copies[node] = sites.max(1);
+            }
+        }
+        let plan = scoped_plan(checked, members, junctions);
+        // An inlined operator whose callers sit in different scopes must be a junction after all.
+        let split = order.iter().copied().find(|&node| {
+            !plan.junctions.contains(&node) && callers(checked, members, &plan, node).len() > 1
+        });
+        if let Some(node) = split {
+            forced.insert(node);
+            continue;
+        }
+        // Each junction closure is called from one scope, not its own.
+        let valid = plan.junctions.iter().all(|&junction| {
+            let scopes = callers(checked, members, &plan, junction);
+            scopes.len() == 1 && !scopes.contains(&Scope::Junction(junction))
+        });
+        return valid.then_some(plan);
+    }
+}
+
+/// `members` in a topological order of their internal edges; `None` if those are cyclic.
+fn topological_members(checked: &CheckedGraph, members: &[NodeId]) -> Option<Vec<NodeId>> {
+    let graph = &checked.graph;
+    let adjacency: Vec<Vec<usize>> = members
         .iter()
-        .copied()
-        .filter(|&node| call_sites(node) >= 2)
+        .map(|&node| {
+            graph
+                .out_edges(node)
+                .filter(|&edge| !checked.is_delay_edge(edge))
+                .filter_map(|edge| members.iter().position(|&m| m == graph.edges[edge].dst))
+                .collect()
+        })
         .collect();
-    let mut plan = FusionPlan {
-        junctions: junctions.clone(),
-        ..FusionPlan::default()
+    let order = crate::graph_algorithms::topological_order(&adjacency)?;
+    Some(order.into_iter().map(|index| members[index]).collect())
+}
+
+/// The scopes whose code calls `node`: its internal producers' scopes, and the top for an
+/// input from outside the subgraph.
+fn callers(
+    checked: &CheckedGraph,
+    members: &[NodeId],
+    plan: &FusionPlan,
+    node: NodeId,
+) -> BTreeSet<Scope> {
+    let graph = &checked.graph;
+    let mut scopes = BTreeSet::new();
+    for edge in graph.in_edges(node) {
+        let src = graph.edges[edge].src;
+        if !checked.is_delay_edge(edge) && members.contains(&src) {
+            scopes.insert(plan.scope(src));
+        } else {
+            scopes.insert(Scope::Top);
+        }
+    }
+    scopes
+}
+
+/// The fusion plan with the given junctions: every operator's scope, and every junction's
+/// calling scope (the scope of its first caller; [`fusion_plan`] checks that there is one).
+fn scoped_plan(
+    checked: &CheckedGraph,
+    members: &[NodeId],
+    junctions: BTreeSet<NodeId>,
+) -> FusionPlan {
+    let graph = &checked.graph;
+    let is_member = |node: NodeId| members.contains(&node);
+    let internal_in = |node: NodeId| -> Vec<usize> {
+        graph
+            .in_edges(node)
+            .filter(|&edge| !checked.is_delay_edge(edge) && is_member(graph.edges[edge].src))
+            .collect()
     };
-    // Scopes, resolved by walking single-caller chains up to a junction or the top.
+    let external_in = |node: NodeId| graph.in_edges(node).count() - internal_in(node).len();
+    // Scopes, resolved by walking first-caller chains up to a junction or the top.
     let scope = |mut node: NodeId| -> Scope {
         loop {
             if junctions.contains(&node) {
@@ -124,22 +241,19 @@ pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionP
             node = graph.edges[inputs[0]].src;
         }
     };
+    let mut plan = FusionPlan {
+        junctions: junctions.clone(),
+        ..FusionPlan::default()
+    };
     for &node in members {
         plan.scope_of.push((node, scope(node)));
     }
     for &junction in &junctions {
-        let mut callers: BTreeSet<Scope> = internal_in(junction)
-            .iter()
-            .map(|&edge| scope(graph.edges[edge].src))
-            .collect();
-        if external_in(junction) > 0 {
-            callers.insert(Scope::Top);
-        }
-        if callers.len() > 1 || callers.contains(&Scope::Junction(junction)) {
-            return None;
-        }
-        plan.parent_of
-            .push((junction, callers.into_iter().next().unwrap_or(Scope::Top)));
+        let parent = match internal_in(junction).first() {
+            Some(&edge) if external_in(junction) == 0 => scope(graph.edges[edge].src),
+            _ => Scope::Top,
+        };
+        plan.parent_of.push((junction, parent));
     }
-    Some(plan)
+    plan
 }

@@ -3,7 +3,8 @@
 //! A subgraph is a set of operators compiled into one block of straight-line Rust. Items enter it
 //! from buffers (on cut edges) or sources and are *pushed* through: an operator with one place
 //! that calls it is inlined into that place; an operator called from several places (a `union`,
-//! both sides of a `join`) is a *junction*, compiled once as a local closure. For the closures to
+//! both sides of a `join`) is inlined at each while that duplicates little code, and is otherwise
+//! a *junction*, compiled once as a local closure (see [`fusion_plan`]). For the closures to
 //! borrow-check, every junction must be called from a single enclosing scope; the partitioner
 //! only merges operators while that holds, and cuts (buffers) the other edges.
 //!
