@@ -83,8 +83,8 @@ const DUPLICATION_BUDGET: usize = 16;
 ///
 /// An operator called from two or more places becomes a junction closure unless duplicating its
 /// code (and everything inlined below it) at each place stays within a small budget (16 extra
-/// operator copies per subgraph, spent in topological order) and
-/// all its callers are in one scope.
+/// operator copies per subgraph, spent in topological order) and all its callers are in one
+/// scope.
 pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionPlan> {
     let graph = &checked.graph;
     let is_member = |node: NodeId| members.contains(&node);
