@@ -49,9 +49,9 @@ const DIAMOND: &str = r##"
     both = union() -> for_each(|x| println!("{x}"));
 "##;
 
-/// Three sources per side: too many places to duplicate both unions (and the join below them)
-/// into, so one side is a junction closure and the join sits behind a buffer.
-const JOIN_WITH_BUFFER: &str = r##"
+/// Both unions and the join are duplicated into each source's loop (one subgraph, no buffer);
+/// the sink, which every copy of the join calls, stays one junction closure.
+const JOIN_OF_UNIONS: &str = r##"
     left = union() -> [0]joined;
     source_iter([(1, "one")]) -> left;
     source_iter([(2, "two")]) -> left;
@@ -110,8 +110,8 @@ fn tee_union_diamond() {
 }
 
 #[test]
-fn join_with_buffer() {
-    assert_all_formats("join_with_buffer", &compiled_view(JOIN_WITH_BUFFER));
+fn join_of_unions() {
+    assert_all_formats("join_of_unions", &compiled_view(JOIN_OF_UNIONS));
 }
 
 #[test]

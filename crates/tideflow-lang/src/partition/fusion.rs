@@ -76,13 +76,13 @@ pub(super) fn suspending_operator_is_the_only_root(
 /// place instead of becoming a closure: the optimizer then sees its state and its downstream
 /// sinks as fields of the tick closure (which it keeps in registers across a loop), rather than
 /// as pointers captured by a separate closure function (which it reloads on every item).
-const DUPLICATION_BUDGET: usize = 16;
+const DUPLICATION_BUDGET: usize = 48;
 
 /// Computes how the operators `members` (one subgraph) would be fused; `None` if some junction
 /// would be called from two scopes.
 ///
 /// An operator called from two or more places becomes a junction closure unless duplicating its
-/// code (and everything inlined below it) at each place stays within a small budget (16 extra
+/// code (and everything inlined below it) at each place stays within a small budget (48 extra
 /// operator copies per subgraph, spent in topological order) and all its callers are in one
 /// scope.
 pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionPlan> {
