@@ -136,7 +136,15 @@ pub fn partition_graph(checked: CheckedGraph) -> Result<PartitionedGraph, Vec<Di
                 && graph.nodes[e.src].loop_id == graph.nodes[e.dst].loop_id
         })
         .collect();
-    candidates.sort_by_key(|&edge| (rank[graph.edges[edge].src], edge));
+    // Inside a cycle, edges into operators with several inputs (the cycle's `union`, a `join`)
+    // are merged last: when the cycle has to be cut, it is cut there, in front of the operator
+    // that combines streams, rather than after an operator that multiplies items (S7 in
+    // BENCHMARKS.md: cutting after the `join` buffered every edge it produced, twice).
+    let into_merge_in_cycle = |edge: usize| {
+        let dst = graph.edges[edge].dst;
+        cycle_of[dst].is_some() && graph.in_edges(dst).count() >= 2
+    };
+    candidates.sort_by_key(|&edge| (into_merge_in_cycle(edge), rank[graph.edges[edge].src], edge));
     for edge in candidates {
         let (src, dst) = (graph.edges[edge].src, graph.edges[edge].dst);
         let (keep, absorb) = (group[src], group[dst]);
