@@ -87,21 +87,17 @@ const DUPLICATION_BUDGET: usize = 48;
 /// scope.
 pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionPlan> {
     let graph = &checked.graph;
-    let is_member = |node: NodeId| members.contains(&node);
-    let internal_in = |node: NodeId| -> Vec<usize> {
-        graph
-            .in_edges(node)
-            .filter(|&edge| !checked.is_delay_edge(edge) && is_member(graph.edges[edge].src))
-            .collect()
-    };
+    let internal_in = |node: NodeId| internal_inputs(checked, members, node);
+    let external_in = |node: NodeId| external_input_count(checked, members, node);
     let internal_out = |node: NodeId| -> Vec<NodeId> {
         graph
             .out_edges(node)
-            .filter(|&edge| !checked.is_delay_edge(edge) && is_member(graph.edges[edge].dst))
+            .filter(|&edge| {
+                !checked.is_delay_edge(edge) && members.contains(&graph.edges[edge].dst)
+            })
             .map(|edge| graph.edges[edge].dst)
             .collect()
     };
-    let external_in = |node: NodeId| graph.in_edges(node).count() - internal_in(node).len();
     let emission_sites = |node: NodeId| -> usize {
         let Some(spec) = checked.specs[node] else {
             return 0;
@@ -177,19 +173,22 @@ pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionP
 
 /// `members` in a topological order of their internal edges; `None` if those are cyclic.
 fn topological_members(checked: &CheckedGraph, members: &[NodeId]) -> Option<Vec<NodeId>> {
-    let graph = &checked.graph;
-    let adjacency: Vec<Vec<usize>> = members
-        .iter()
-        .map(|&node| {
-            graph
-                .out_edges(node)
-                .filter(|&edge| !checked.is_delay_edge(edge))
-                .filter_map(|edge| members.iter().position(|&m| m == graph.edges[edge].dst))
-                .collect()
-        })
-        .collect();
-    let order = crate::graph_algorithms::topological_order(&adjacency)?;
+    let order = topological_order(&internal_adjacency(checked, members))?;
     Some(order.into_iter().map(|index| members[index]).collect())
+}
+
+/// The edges into `node` from other members of the subgraph (delay edges excluded).
+fn internal_inputs(checked: &CheckedGraph, members: &[NodeId], node: NodeId) -> Vec<usize> {
+    let graph = &checked.graph;
+    graph
+        .in_edges(node)
+        .filter(|&edge| !checked.is_delay_edge(edge) && members.contains(&graph.edges[edge].src))
+        .collect()
+}
+
+/// How many edges into `node` come from outside the subgraph (buffers, delays, handoffs).
+fn external_input_count(checked: &CheckedGraph, members: &[NodeId], node: NodeId) -> usize {
+    checked.graph.in_edges(node).count() - internal_inputs(checked, members, node).len()
 }
 
 /// The scopes whose code calls `node`: its internal producers' scopes, and the top for an
@@ -221,14 +220,8 @@ fn scoped_plan(
     junctions: BTreeSet<NodeId>,
 ) -> FusionPlan {
     let graph = &checked.graph;
-    let is_member = |node: NodeId| members.contains(&node);
-    let internal_in = |node: NodeId| -> Vec<usize> {
-        graph
-            .in_edges(node)
-            .filter(|&edge| !checked.is_delay_edge(edge) && is_member(graph.edges[edge].src))
-            .collect()
-    };
-    let external_in = |node: NodeId| graph.in_edges(node).count() - internal_in(node).len();
+    let internal_in = |node: NodeId| internal_inputs(checked, members, node);
+    let external_in = |node: NodeId| external_input_count(checked, members, node);
     // Scopes, resolved by walking first-caller chains up to a junction or the top.
     let scope = |mut node: NodeId| -> Scope {
         loop {
