@@ -16,7 +16,11 @@
 
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
 
 pub mod workloads;
 
@@ -101,7 +105,7 @@ impl Variant {
 }
 
 /// What Tideflow should reach (issue 6, "Targets").
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub enum Target {
     /// The `tideflow` variant's median paired ratio against raw is at most this.
     RatioAtMost(f64),
@@ -134,9 +138,9 @@ pub struct Workload {
 }
 
 /// The measurements of one variant.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct VariantResult {
-    pub name: &'static str,
+    pub name: String,
     pub times: Vec<Duration>,
     pub median: Duration,
     pub ns_per_unit: f64,
@@ -144,7 +148,7 @@ pub struct VariantResult {
     pub ratio: Quartiles,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Quartiles {
     pub p25: f64,
     pub median: f64,
@@ -152,7 +156,7 @@ pub struct Quartiles {
 }
 
 /// Whether a target was met.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Verdict {
     pub target: Target,
     pub measured: f64,
@@ -160,7 +164,7 @@ pub struct Verdict {
 }
 
 /// What happened to one workload.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub enum Outcome {
     Measured {
         variants: Vec<VariantResult>,
@@ -173,11 +177,11 @@ pub enum Outcome {
     Skipped(String),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct WorkloadReport {
-    pub id: &'static str,
-    pub title: &'static str,
-    pub unit: &'static str,
+    pub id: String,
+    pub title: String,
+    pub unit: String,
     pub units: u64,
     pub rounds: usize,
     pub notes: Vec<String>,
@@ -240,14 +244,14 @@ impl Report {
                         out,
                         "{} {} per run; {} rounds + 1 warm-up; checksum `{checksum:#018x}` on every system.\n",
                         group_digits(w.units),
-                        plural(w.unit),
+                        plural(&w.unit),
                         w.rounds
                     );
                     let _ = writeln!(
                         out,
                         "| system | median time | ns / {} | ratio vs {} (median) | p25 – p75 |",
                         w.unit,
-                        variants.first().map_or("raw", |v| v.name)
+                        variants.first().map_or("raw", |v| v.name.as_str())
                     );
                     out.push_str("|---|---:|---:|---:|---|\n");
                     for v in variants {
@@ -296,9 +300,9 @@ pub fn run(config: &Config, out: &mut dyn std::io::Write) -> Report {
                 run_workload(config, workload)
             }
             Err(why) => WorkloadReport {
-                id: entry.id,
-                title: entry.title,
-                unit: "",
+                id: entry.id.to_string(),
+                title: entry.title.to_string(),
+                unit: String::new(),
                 units: 0,
                 rounds: 0,
                 notes: Vec::new(),
@@ -311,6 +315,79 @@ pub fn run(config: &Config, out: &mut dyn std::io::Write) -> Report {
     }
     report.elapsed = started.elapsed();
     report
+}
+
+/// Like [`run`], but each workload in a fresh process: `program` (this harness's binary) is
+/// started once per workload with `--workload ID --report-json FILE` and the same mode, rounds
+/// and variants, and its report is read back. The systems of one workload still run side by
+/// side in one process; what isolation removes is one workload's heap (its inputs are leaked
+/// for the whole run, S6/S7 allocate hundreds of thousands of buckets) and threads weighing on
+/// the workloads after it.
+pub fn run_isolated(config: &Config, program: &Path, out: &mut dyn std::io::Write) -> Report {
+    let started = Instant::now();
+    let mut report = Report::default();
+    for entry in workloads::all() {
+        if !config.selects(entry.id) {
+            continue;
+        }
+        let reports = run_child(config, program, entry.id).unwrap_or_else(|why| {
+            vec![WorkloadReport {
+                id: entry.id.to_string(),
+                title: entry.title.to_string(),
+                unit: String::new(),
+                units: 0,
+                rounds: 0,
+                notes: Vec::new(),
+                outcome: Outcome::Aborted(why),
+            }]
+        });
+        for workload_report in reports {
+            let _ = out.write_all(render_text(&workload_report).as_bytes());
+            let _ = out.flush();
+            report.workloads.push(workload_report);
+        }
+    }
+    report.elapsed = started.elapsed();
+    report
+}
+
+/// Runs workload `id` in a child process and reads its report.
+fn run_child(config: &Config, program: &Path, id: &str) -> Result<Vec<WorkloadReport>, String> {
+    let file =
+        std::env::temp_dir().join(format!("tideflow-benches-{}-{id}.json", std::process::id()));
+    let mut command = Command::new(program);
+    command
+        .args(["--workload", id, "--rounds"])
+        .arg(config.rounds.to_string())
+        .arg("--report-json")
+        .arg(&file);
+    if config.quick {
+        command.arg("--quick");
+    }
+    if let Some(variants) = &config.variants {
+        command.args(["--variant", &variants.join(",")]);
+    }
+    let output = command
+        .output()
+        .map_err(|error| format!("cannot start {}: {error}", program.display()))?;
+    let read = std::fs::read_to_string(&file);
+    let _ = std::fs::remove_file(&file);
+    if !output.status.success() && read.is_err() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "the child process for {id} failed ({}): {}",
+            output.status,
+            stderr.trim()
+        ));
+    }
+    let json = read.map_err(|error| format!("no report from the child for {id}: {error}"))?;
+    serde_json::from_str(&json).map_err(|error| format!("unreadable report for {id}: {error}"))
+}
+
+/// Writes `report`'s workloads as JSON to `path` (what a child of [`run_isolated`] hands back).
+pub fn write_report_json(report: &Report, path: &Path) -> std::io::Result<()> {
+    let json = serde_json::to_string(&report.workloads).map_err(std::io::Error::other)?;
+    std::fs::write(path, json)
 }
 
 /// One warm-up round, then `config.rounds` measured rounds, each running every variant once in
@@ -378,7 +455,7 @@ fn run_workload(config: &Config, mut workload: Workload) -> WorkloadReport {
                         .collect();
                     let median = median_duration(variant_times);
                     VariantResult {
-                        name: variant.name,
+                        name: variant.name.to_string(),
                         times: variant_times.clone(),
                         median,
                         ns_per_unit: median.as_secs_f64() * 1e9 / workload.units.max(1) as f64,
@@ -413,9 +490,9 @@ fn run_workload(config: &Config, mut workload: Workload) -> WorkloadReport {
         }
     };
     WorkloadReport {
-        id: workload.id,
-        title: workload.title,
-        unit: workload.unit,
+        id: workload.id.to_string(),
+        title: workload.title.to_string(),
+        unit: workload.unit.to_string(),
         units: workload.units,
         rounds,
         notes: std::mem::take(&mut workload.notes),
@@ -443,11 +520,11 @@ pub fn render_text(w: &WorkloadReport) -> String {
                 out,
                 "  {} {} per run · {} rounds + 1 warm-up · checksum {checksum:#018x}",
                 group_digits(w.units),
-                plural(w.unit),
+                plural(&w.unit),
                 w.rounds
             );
             let unit_header = format!("ns/{}", w.unit);
-            let base_header = format!("vs {}", variants.first().map_or("raw", |v| v.name));
+            let base_header = format!("vs {}", variants.first().map_or("raw", |v| v.name.as_str()));
             let _ = writeln!(
                 out,
                 "  {:<16} {:>12} {:>14} {:>8}   (p25 – p75)",
