@@ -104,6 +104,30 @@ fn duplication_stops_at_the_budget_in_nested_fork_joins() {
 }
 
 #[test]
+fn very_deep_fork_joins_compile_without_overflowing_the_size_estimate() {
+    // The inlined size doubles at every level: 80 levels is past 2^64.
+    let levels = 80;
+    let mut program = quote!(l0 = source_iter(0..10) -> tee(););
+    for level in 0..levels {
+        let (this, next) = (
+            quote::format_ident!("l{}", level),
+            quote::format_ident!("l{}", level + 1),
+        );
+        program.extend(quote! {
+            #this -> filter(|x| x % 2 == 0) -> #next;
+            #this -> filter(|x| x % 2 == 1) -> #next;
+            #next = union() -> tee();
+        });
+    }
+    let last = quote::format_ident!("l{}", levels);
+    program.extend(quote!(#last -> for_each(|x| println!("{x}"));));
+    let partitioned = partition(program);
+    assert_eq!(partitioned.subgraphs.len(), 1);
+    let junctions = partitioned.subgraphs[0].fusion.junctions.len();
+    assert!(junctions >= levels - 3, "{junctions} junctions");
+}
+
+#[test]
 fn a_recursive_join_becomes_a_fixpoint_after_its_sources() {
     let partitioned = partition(quote! {
         reached = union() -> unique() -> tee();

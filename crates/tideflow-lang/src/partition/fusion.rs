@@ -122,11 +122,11 @@ pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionP
     // Code size of each operator inlined at one place, everything below it inlined too.
     let mut inlined_size = vec![0usize; graph.nodes.len()];
     for &node in order.iter().rev() {
-        let below: usize = internal_out(node).iter().map(|&c| inlined_size[c]).sum();
-        inlined_size[node] = emission_sites(node)
-            .saturating_mul(below)
-            .saturating_add(1)
-            .min(usize::MAX / 4);
+        let below = internal_out(node)
+            .iter()
+            .map(|&child| inlined_size[child])
+            .fold(0usize, usize::saturating_add);
+        inlined_size[node] = emission_sites(node).saturating_mul(below).saturating_add(1);
     }
     let mut forced = BTreeSet::new();
     loop {
@@ -145,7 +145,9 @@ pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionP
                     .fold(0usize, usize::saturating_add),
             );
             let extra = sites.saturating_sub(1).saturating_mul(inlined_size[node]);
-            if call_sites(node) >= 2 && (forced.contains(&node) || extra > budget) {
+            // A forced operator is always a junction, so every round forces a new one and the
+            // loop ends.
+            if forced.contains(&node) || (call_sites(node) >= 2 && extra > budget) {
                 junctions.insert(node);
                 copies[node] = 1;
             } else {
