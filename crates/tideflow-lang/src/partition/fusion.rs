@@ -1,6 +1,8 @@
 //! Fusion plans: which operators of a subgraph are inlined and which become junction closures,
 //! and the rules that keep the closures borrow-checkable.
 
+use std::collections::BTreeMap;
+
 use super::*;
 
 /// The scope whose code calls an operator.
@@ -18,26 +20,97 @@ pub struct FusionPlan {
     /// Operators compiled as junction closures.
     pub junctions: BTreeSet<NodeId>,
     /// For every operator, the scope its code lives in (a junction lives in its own scope).
-    pub scope_of: Vec<(NodeId, Scope)>,
+    pub scope_of: BTreeMap<NodeId, Scope>,
     /// For every junction, the scope that calls it.
-    pub parent_of: Vec<(NodeId, Scope)>,
+    pub parent_of: BTreeMap<NodeId, Scope>,
 }
 
 impl FusionPlan {
     /// The scope `node`'s code lives in.
     pub fn scope(&self, node: NodeId) -> Scope {
-        self.scope_of
-            .iter()
-            .find(|(n, _)| *n == node)
-            .map_or(Scope::Top, |(_, scope)| *scope)
+        self.scope_of.get(&node).copied().unwrap_or(Scope::Top)
     }
 
     /// The scope that calls junction `node`.
     pub fn parent(&self, node: NodeId) -> Scope {
-        self.parent_of
-            .iter()
-            .find(|(n, _)| *n == node)
-            .map_or(Scope::Top, |(_, scope)| *scope)
+        self.parent_of.get(&node).copied().unwrap_or(Scope::Top)
+    }
+}
+
+/// The operators of one prospective subgraph, with constant-time membership.
+struct Members<'a> {
+    checked: &'a CheckedGraph,
+    nodes: &'a [NodeId],
+    is_member: Vec<bool>,
+}
+
+impl<'a> Members<'a> {
+    fn new(checked: &'a CheckedGraph, nodes: &'a [NodeId]) -> Self {
+        let mut is_member = vec![false; checked.graph.nodes.len()];
+        for &node in nodes {
+            is_member[node] = true;
+        }
+        Self {
+            checked,
+            nodes,
+            is_member,
+        }
+    }
+
+    /// Whether `edge` runs inside the subgraph (delay edges never do).
+    fn is_internal(&self, edge: usize) -> bool {
+        let e = &self.checked.graph.edges[edge];
+        !self.checked.is_delay_edge(edge) && self.is_member[e.src] && self.is_member[e.dst]
+    }
+
+    /// The edges into `node` from other members.
+    fn internal_inputs(&self, node: NodeId) -> Vec<usize> {
+        self.checked
+            .graph
+            .in_edges(node)
+            .filter(|&edge| self.is_internal(edge))
+            .collect()
+    }
+
+    /// How many edges into `node` come from outside the subgraph (buffers, delays, handoffs).
+    fn external_input_count(&self, node: NodeId) -> usize {
+        self.checked
+            .graph
+            .in_edges(node)
+            .filter(|&edge| !self.is_internal(edge))
+            .count()
+    }
+
+    /// The members fed by `node` inside the subgraph.
+    fn internal_outputs(&self, node: NodeId) -> Vec<NodeId> {
+        let graph = &self.checked.graph;
+        graph
+            .out_edges(node)
+            .filter(|&edge| self.is_internal(edge))
+            .map(|edge| graph.edges[edge].dst)
+            .collect()
+    }
+
+    /// The members in a topological order of their internal edges; `None` if those are cyclic.
+    fn topological(&self) -> Option<Vec<NodeId>> {
+        let order = topological_order(&internal_adjacency(self.checked, self.nodes))?;
+        Some(order.into_iter().map(|index| self.nodes[index]).collect())
+    }
+
+    /// The scopes whose code calls `node`: its internal producers' scopes, and the top for an
+    /// input from outside the subgraph.
+    fn callers(&self, plan: &FusionPlan, node: NodeId) -> BTreeSet<Scope> {
+        let graph = &self.checked.graph;
+        graph
+            .in_edges(node)
+            .map(|edge| {
+                if self.is_internal(edge) {
+                    plan.scope(graph.edges[edge].src)
+                } else {
+                    Scope::Top
+                }
+            })
+            .collect()
     }
 }
 
@@ -87,17 +160,9 @@ const DUPLICATION_BUDGET: usize = 48;
 /// scope.
 pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionPlan> {
     let graph = &checked.graph;
-    let internal_in = |node: NodeId| internal_inputs(checked, members, node);
-    let external_in = |node: NodeId| external_input_count(checked, members, node);
-    let internal_out = |node: NodeId| -> Vec<NodeId> {
-        graph
-            .out_edges(node)
-            .filter(|&edge| {
-                !checked.is_delay_edge(edge) && members.contains(&graph.edges[edge].dst)
-            })
-            .map(|edge| graph.edges[edge].dst)
-            .collect()
-    };
+    let subgraph = Members::new(checked, members);
+    let internal_in = |node: NodeId| subgraph.internal_inputs(node);
+    let external_in = |node: NodeId| subgraph.external_input_count(node);
     let emission_sites = |node: NodeId| -> usize {
         let Some(spec) = checked.specs[node] else {
             return 0;
@@ -118,11 +183,12 @@ pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionP
                 .map(|&edge| emission_sites(graph.edges[edge].src))
                 .sum::<usize>()
     };
-    let order = topological_members(checked, members)?;
+    let order = subgraph.topological()?;
     // Code size of each operator inlined at one place, everything below it inlined too.
     let mut inlined_size = vec![0usize; graph.nodes.len()];
     for &node in order.iter().rev() {
-        let below = internal_out(node)
+        let below = subgraph
+            .internal_outputs(node)
             .iter()
             .map(|&child| inlined_size[child])
             .fold(0usize, usize::saturating_add);
@@ -155,10 +221,10 @@ pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionP
                 copies[node] = sites.max(1);
             }
         }
-        let plan = scoped_plan(checked, members, junctions);
+        let plan = scoped_plan(&subgraph, &order, junctions);
         // An inlined operator whose callers sit in different scopes must be a junction after all.
         let split = order.iter().copied().find(|&node| {
-            !plan.junctions.contains(&node) && callers(checked, members, &plan, node).len() > 1
+            !plan.junctions.contains(&node) && subgraph.callers(&plan, node).len() > 1
         });
         if let Some(node) = split {
             forced.insert(node);
@@ -166,90 +232,34 @@ pub fn fusion_plan(checked: &CheckedGraph, members: &[NodeId]) -> Option<FusionP
         }
         // Each junction closure is called from one scope, not its own.
         let valid = plan.junctions.iter().all(|&junction| {
-            let scopes = callers(checked, members, &plan, junction);
+            let scopes = subgraph.callers(&plan, junction);
             scopes.len() == 1 && !scopes.contains(&Scope::Junction(junction))
         });
         return valid.then_some(plan);
     }
 }
 
-/// `members` in a topological order of their internal edges; `None` if those are cyclic.
-fn topological_members(checked: &CheckedGraph, members: &[NodeId]) -> Option<Vec<NodeId>> {
-    let order = topological_order(&internal_adjacency(checked, members))?;
-    Some(order.into_iter().map(|index| members[index]).collect())
-}
-
-/// The edges into `node` from other members of the subgraph (delay edges excluded).
-fn internal_inputs(checked: &CheckedGraph, members: &[NodeId], node: NodeId) -> Vec<usize> {
-    let graph = &checked.graph;
-    graph
-        .in_edges(node)
-        .filter(|&edge| !checked.is_delay_edge(edge) && members.contains(&graph.edges[edge].src))
-        .collect()
-}
-
-/// How many edges into `node` come from outside the subgraph (buffers, delays, handoffs).
-fn external_input_count(checked: &CheckedGraph, members: &[NodeId], node: NodeId) -> usize {
-    checked.graph.in_edges(node).count() - internal_inputs(checked, members, node).len()
-}
-
-/// The scopes whose code calls `node`: its internal producers' scopes, and the top for an
-/// input from outside the subgraph.
-fn callers(
-    checked: &CheckedGraph,
-    members: &[NodeId],
-    plan: &FusionPlan,
-    node: NodeId,
-) -> BTreeSet<Scope> {
-    let graph = &checked.graph;
-    let mut scopes = BTreeSet::new();
-    for edge in graph.in_edges(node) {
-        let src = graph.edges[edge].src;
-        if !checked.is_delay_edge(edge) && members.contains(&src) {
-            scopes.insert(plan.scope(src));
-        } else {
-            scopes.insert(Scope::Top);
-        }
-    }
-    scopes
-}
-
-/// The fusion plan with the given junctions: every operator's scope, and every junction's
-/// calling scope (the scope of its first caller; [`fusion_plan`] checks that there is one).
-fn scoped_plan(
-    checked: &CheckedGraph,
-    members: &[NodeId],
-    junctions: BTreeSet<NodeId>,
-) -> FusionPlan {
-    let graph = &checked.graph;
-    let internal_in = |node: NodeId| internal_inputs(checked, members, node);
-    let external_in = |node: NodeId| external_input_count(checked, members, node);
-    // Scopes, resolved by walking first-caller chains up to a junction or the top.
-    let scope = |mut node: NodeId| -> Scope {
-        loop {
-            if junctions.contains(&node) {
-                return Scope::Junction(node);
+/// The fusion plan with the given junctions: every operator's scope (walking first callers up
+/// to a junction or the top, in topological `order`), and every junction's calling scope (the
+/// scope of its first caller; [`fusion_plan`] checks that there is only one).
+fn scoped_plan(subgraph: &Members, order: &[NodeId], junctions: BTreeSet<NodeId>) -> FusionPlan {
+    let graph = &subgraph.checked.graph;
+    let mut plan = FusionPlan::default();
+    for &node in order {
+        let inputs = subgraph.internal_inputs(node);
+        let first_caller = match inputs.first() {
+            Some(&edge) if subgraph.external_input_count(node) == 0 => {
+                plan.scope(graph.edges[edge].src)
             }
-            let inputs = internal_in(node);
-            if external_in(node) > 0 || inputs.is_empty() {
-                return Scope::Top;
-            }
-            node = graph.edges[inputs[0]].src;
-        }
-    };
-    let mut plan = FusionPlan {
-        junctions: junctions.clone(),
-        ..FusionPlan::default()
-    };
-    for &node in members {
-        plan.scope_of.push((node, scope(node)));
-    }
-    for &junction in &junctions {
-        let parent = match internal_in(junction).first() {
-            Some(&edge) if external_in(junction) == 0 => scope(graph.edges[edge].src),
             _ => Scope::Top,
         };
-        plan.parent_of.push((junction, parent));
+        if junctions.contains(&node) {
+            plan.scope_of.insert(node, Scope::Junction(node));
+            plan.parent_of.insert(node, first_caller);
+        } else {
+            plan.scope_of.insert(node, first_caller);
+        }
     }
+    plan.junctions = junctions;
     plan
 }

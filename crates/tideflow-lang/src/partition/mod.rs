@@ -251,13 +251,17 @@ fn group_is_valid(
 /// The within-tick edges among `members`, as adjacency lists over their positions.
 fn internal_adjacency(checked: &CheckedGraph, members: &[NodeId]) -> Vec<Vec<usize>> {
     let graph = &checked.graph;
+    let mut position = vec![None; graph.nodes.len()];
+    for (index, &node) in members.iter().enumerate() {
+        position[node] = Some(index);
+    }
     members
         .iter()
         .map(|&node| {
             graph
                 .out_edges(node)
                 .filter(|&edge| !checked.is_delay_edge(edge))
-                .filter_map(|edge| members.iter().position(|&m| m == graph.edges[edge].dst))
+                .filter_map(|edge| position[graph.edges[edge].dst])
                 .collect()
         })
         .collect()
