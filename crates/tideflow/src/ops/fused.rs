@@ -416,6 +416,61 @@ impl<K: Clone + Eq + Hash, A1: Clone, A2: Clone> JoinFusedState<K, A1, A2> {
     }
 }
 
+/// The state both half-fused joins share: one side aggregated per key (blocking), the other
+/// side's items held until the aggregation is complete, then each joined with its key's
+/// accumulator in arrival order.
+struct HalfFused<K, A, V> {
+    aggregated: Aggregated<K, A>,
+    probe: Probe<(K, V)>,
+}
+
+impl<K: Clone + Eq + Hash, A, V> HalfFused<K, A, V> {
+    fn new(aggregated: Persistence, probe: Persistence) -> Self {
+        Self {
+            aggregated: Aggregated::new(aggregated),
+            probe: Probe::new(probe),
+        }
+    }
+
+    #[inline]
+    fn aggregate<T, G: Aggregator<T, Acc = A>>(&mut self, item: (K, T), aggregator: &mut G) {
+        self.aggregated.push(item.0, item.1, aggregator);
+    }
+
+    fn needs_run(&self) -> bool {
+        self.probe.pending() && !self.aggregated.is_empty()
+    }
+
+    fn end_tick(&mut self) {
+        self.aggregated.end_tick();
+        self.probe.end_tick();
+    }
+}
+
+impl<K: Clone + Eq + Hash, A: Clone, V: Clone> HalfFused<K, A, V> {
+    /// A probe item: joined with its key's accumulator once the aggregated side is complete.
+    #[inline]
+    fn probe(&mut self, item: (K, V), mut emit: impl FnMut(K, A, V)) {
+        let aggregated = &self.aggregated;
+        self.probe.push(item, |(key, value)| {
+            if let Some(acc) = aggregated.get(key) {
+                emit(key.clone(), acc.clone(), value.clone());
+            }
+        });
+    }
+
+    /// The aggregated side is complete: joins every held (and, if `'static`, remembered) probe
+    /// item, in order.
+    fn flush(&mut self, mut emit: impl FnMut(K, A, V)) {
+        let aggregated = &self.aggregated;
+        self.probe.flush(|(key, value)| {
+            if let Some(acc) = aggregated.get(key) {
+                emit(key.clone(), acc.clone(), value.clone());
+            }
+        });
+    }
+}
+
 /// `join_fused_lhs(lhs)`: aggregates `[0]` `(K, V1)` per key and joins each `[1]` `(K, V2)`
 /// item with its key's accumulator: `(K, (A, V2))`, in `[1]`'s arrival order (multiset on
 /// `[1]`).
@@ -423,16 +478,14 @@ impl<K: Clone + Eq + Hash, A1: Clone, A2: Clone> JoinFusedState<K, A1, A2> {
 /// `[0]` is blocking; `[1]` items are held until `[0]` is complete (the first flush of the
 /// tick), then stream. A `'static` `[1]` keeps its items and replays them every tick.
 pub struct JoinFusedLhsState<K, A, V> {
-    aggregated: Aggregated<K, A>,
-    probe: Probe<(K, V)>,
+    state: HalfFused<K, A, V>,
 }
 
 impl<K: Clone + Eq + Hash, A, V> JoinFusedLhsState<K, A, V> {
     /// An empty join with the given persistence for `[0]` and `[1]`.
     pub fn new(left: Persistence, right: Persistence) -> Self {
         Self {
-            aggregated: Aggregated::new(left),
-            probe: Probe::new(right),
+            state: HalfFused::new(left, right),
         }
     }
 
@@ -446,19 +499,18 @@ impl<K: Clone + Eq + Hash, A, V> JoinFusedLhsState<K, A, V> {
     /// Aggregates a `[0]` item into its key's accumulator.
     #[inline]
     pub fn push_left<V1, G: Aggregator<V1, Acc = A>>(&mut self, item: (K, V1), aggregator: &mut G) {
-        self.aggregated.push(item.0, item.1, aggregator);
+        self.state.aggregate(item, aggregator);
     }
 
     /// Whether a flush would emit without new input: a `'static` `[1]` history to replay
     /// against a non-empty `[0]`.
     pub fn needs_run(&self) -> bool {
-        self.probe.pending() && !self.aggregated.is_empty()
+        self.state.needs_run()
     }
 
     /// End of tick: `'tick` sides forget their state.
     pub fn end_tick(&mut self) {
-        self.aggregated.end_tick();
-        self.probe.end_tick();
+        self.state.end_tick();
     }
 }
 
@@ -466,22 +518,14 @@ impl<K: Clone + Eq + Hash, A: Clone, V: Clone> JoinFusedLhsState<K, A, V> {
     /// A `[1]` item: joined with its key's accumulator once `[0]` is complete.
     #[inline]
     pub fn push_right(&mut self, item: (K, V), mut emit: impl FnMut((K, (A, V)))) {
-        let aggregated = &self.aggregated;
-        self.probe.push(item, |(key, value)| {
-            if let Some(acc) = aggregated.get(key) {
-                emit((key.clone(), (acc.clone(), value.clone())));
-            }
-        });
+        self.state
+            .probe(item, |key, acc, value| emit((key, (acc, value))));
     }
 
     /// `[0]` is complete: joins every held (and, if `'static`, remembered) `[1]` item, in order.
     pub fn flush(&mut self, mut emit: impl FnMut((K, (A, V)))) {
-        let aggregated = &self.aggregated;
-        self.probe.flush(|(key, value)| {
-            if let Some(acc) = aggregated.get(key) {
-                emit((key.clone(), (acc.clone(), value.clone())));
-            }
-        });
+        self.state
+            .flush(|key, acc, value| emit((key, (acc, value))));
     }
 }
 
@@ -489,16 +533,14 @@ impl<K: Clone + Eq + Hash, A: Clone, V: Clone> JoinFusedLhsState<K, A, V> {
 /// and blocking, each `[0]` `(K, V1)` item is joined with its key's accumulator:
 /// `(K, (V1, A))`, in `[0]`'s arrival order.
 pub struct JoinFusedRhsState<K, V, A> {
-    probe: Probe<(K, V)>,
-    aggregated: Aggregated<K, A>,
+    state: HalfFused<K, A, V>,
 }
 
 impl<K: Clone + Eq + Hash, V, A> JoinFusedRhsState<K, V, A> {
     /// An empty join with the given persistence for `[0]` and `[1]`.
     pub fn new(left: Persistence, right: Persistence) -> Self {
         Self {
-            probe: Probe::new(left),
-            aggregated: Aggregated::new(right),
+            state: HalfFused::new(right, left),
         }
     }
 
@@ -516,19 +558,18 @@ impl<K: Clone + Eq + Hash, V, A> JoinFusedRhsState<K, V, A> {
         item: (K, V2),
         aggregator: &mut G,
     ) {
-        self.aggregated.push(item.0, item.1, aggregator);
+        self.state.aggregate(item, aggregator);
     }
 
     /// Whether a flush would emit without new input: a `'static` `[0]` history to replay
     /// against a non-empty `[1]`.
     pub fn needs_run(&self) -> bool {
-        self.probe.pending() && !self.aggregated.is_empty()
+        self.state.needs_run()
     }
 
     /// End of tick: `'tick` sides forget their state.
     pub fn end_tick(&mut self) {
-        self.aggregated.end_tick();
-        self.probe.end_tick();
+        self.state.end_tick();
     }
 }
 
@@ -536,22 +577,14 @@ impl<K: Clone + Eq + Hash, V: Clone, A: Clone> JoinFusedRhsState<K, V, A> {
     /// A `[0]` item: joined with its key's accumulator once `[1]` is complete.
     #[inline]
     pub fn push_left(&mut self, item: (K, V), mut emit: impl FnMut((K, (V, A)))) {
-        let aggregated = &self.aggregated;
-        self.probe.push(item, |(key, value)| {
-            if let Some(acc) = aggregated.get(key) {
-                emit((key.clone(), (value.clone(), acc.clone())));
-            }
-        });
+        self.state
+            .probe(item, |key, acc, value| emit((key, (value, acc))));
     }
 
     /// `[1]` is complete: joins every held (and, if `'static`, remembered) `[0]` item, in order.
     pub fn flush(&mut self, mut emit: impl FnMut((K, (V, A)))) {
-        let aggregated = &self.aggregated;
-        self.probe.flush(|(key, value)| {
-            if let Some(acc) = aggregated.get(key) {
-                emit((key.clone(), (value.clone(), acc.clone())));
-            }
-        });
+        self.state
+            .flush(|key, acc, value| emit((key, (value, acc))));
     }
 }
 
