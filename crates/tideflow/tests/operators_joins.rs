@@ -114,6 +114,28 @@ fn join_static_tick_matches_all_left_items_ever_against_this_ticks_right() {
     );
 }
 
+/// What a both-`'static` join emits for [`join_ticks`]: every match so far, in every tick.
+fn static_static_join_ticks_output() -> Vec<Vec<(u32, (char, char))>> {
+    vec![
+        joined(&[(1, 'a', 'x'), (1, 'b', 'x')]),
+        joined(&[
+            (1, 'a', 'x'),
+            (1, 'a', 'y'),
+            (1, 'b', 'x'),
+            (1, 'b', 'y'),
+            (3, 'd', 'z'),
+        ]),
+        joined(&[
+            (1, 'a', 'x'),
+            (1, 'a', 'y'),
+            (1, 'b', 'x'),
+            (1, 'b', 'y'),
+            (2, 'c', 'w'),
+            (3, 'd', 'z'),
+        ]),
+    ]
+}
+
 #[test]
 fn join_static_static_replays_the_whole_join_result_every_tick() {
     let (l_send, l_recv) = unbounded_channel::<(u32, char)>();
@@ -125,27 +147,7 @@ fn join_static_static_replays_the_whole_join_result_every_tick() {
         j = join::<'static, 'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
     let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
-    assert_eq!(
-        got,
-        vec![
-            joined(&[(1, 'a', 'x'), (1, 'b', 'x')]),
-            joined(&[
-                (1, 'a', 'x'),
-                (1, 'a', 'y'),
-                (1, 'b', 'x'),
-                (1, 'b', 'y'),
-                (3, 'd', 'z'),
-            ]),
-            joined(&[
-                (1, 'a', 'x'),
-                (1, 'a', 'y'),
-                (1, 'b', 'x'),
-                (1, 'b', 'y'),
-                (2, 'c', 'w'),
-                (3, 'd', 'z'),
-            ]),
-        ]
-    );
+    assert_eq!(got, static_static_join_ticks_output());
 }
 
 #[test]
@@ -159,27 +161,7 @@ fn join_single_static_lifetime_applies_to_both_sides() {
         j = join::<'static>() -> for_each(|x| out_send.send(x).unwrap());
     };
     let got = drive_pair_sorted(&mut flow, &l_send, &r_send, &mut out_recv, join_ticks());
-    assert_eq!(
-        got,
-        vec![
-            joined(&[(1, 'a', 'x'), (1, 'b', 'x')]),
-            joined(&[
-                (1, 'a', 'x'),
-                (1, 'a', 'y'),
-                (1, 'b', 'x'),
-                (1, 'b', 'y'),
-                (3, 'd', 'z'),
-            ]),
-            joined(&[
-                (1, 'a', 'x'),
-                (1, 'a', 'y'),
-                (1, 'b', 'x'),
-                (1, 'b', 'y'),
-                (2, 'c', 'w'),
-                (3, 'd', 'z'),
-            ]),
-        ]
-    );
+    assert_eq!(got, static_static_join_ticks_output());
 }
 
 #[test]
