@@ -188,6 +188,21 @@ pub struct WorkloadReport {
     pub outcome: Outcome,
 }
 
+impl WorkloadReport {
+    /// The report of a workload that produced no measurements (skipped, or its child failed).
+    fn unmeasured(entry: &workloads::Entry, outcome: Outcome) -> Self {
+        Self {
+            id: entry.id.to_string(),
+            title: entry.title.to_string(),
+            unit: String::new(),
+            units: 0,
+            rounds: 0,
+            notes: Vec::new(),
+            outcome,
+        }
+    }
+}
+
 /// Everything one run of the harness measured.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -299,15 +314,7 @@ pub fn run(config: &Config, out: &mut dyn std::io::Write) -> Report {
                 }
                 run_workload(config, workload)
             }
-            Err(why) => WorkloadReport {
-                id: entry.id.to_string(),
-                title: entry.title.to_string(),
-                unit: String::new(),
-                units: 0,
-                rounds: 0,
-                notes: Vec::new(),
-                outcome: Outcome::Skipped(why),
-            },
+            Err(why) => WorkloadReport::unmeasured(&entry, Outcome::Skipped(why)),
         };
         let _ = out.write_all(render_text(&workload_report).as_bytes());
         let _ = out.flush();
@@ -330,17 +337,8 @@ pub fn run_isolated(config: &Config, program: &Path, out: &mut dyn std::io::Writ
         if !config.selects(entry.id) {
             continue;
         }
-        let reports = run_child(config, program, entry.id).unwrap_or_else(|why| {
-            vec![WorkloadReport {
-                id: entry.id.to_string(),
-                title: entry.title.to_string(),
-                unit: String::new(),
-                units: 0,
-                rounds: 0,
-                notes: Vec::new(),
-                outcome: Outcome::Aborted(why),
-            }]
-        });
+        let reports = run_child(config, program, entry.id)
+            .unwrap_or_else(|why| vec![WorkloadReport::unmeasured(&entry, Outcome::Aborted(why))]);
         for workload_report in reports {
             let _ = out.write_all(render_text(&workload_report).as_bytes());
             let _ = out.flush();

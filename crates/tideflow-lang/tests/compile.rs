@@ -18,6 +18,25 @@ fn partition(tokens: TokenStream) -> PartitionedGraph {
     partition_graph(checked.expect("graph checks")).expect("graph partitions")
 }
 
+/// `levels` nested fork-joins: `tee -> filter(even) / filter(odd) -> union`, one after another.
+fn nested_fork_joins(levels: usize) -> TokenStream {
+    let mut program = quote!(l0 = source_iter(0..10) -> tee(););
+    for level in 0..levels {
+        let (this, next) = (
+            quote::format_ident!("l{}", level),
+            quote::format_ident!("l{}", level + 1),
+        );
+        program.extend(quote! {
+            #this -> filter(|x| x % 2 == 0) -> #next;
+            #this -> filter(|x| x % 2 == 1) -> #next;
+            #next = union() -> tee();
+        });
+    }
+    let last = quote::format_ident!("l{}", levels);
+    program.extend(quote!(#last -> for_each(|x| println!("{x}"));));
+    program
+}
+
 #[test]
 fn a_linear_pipeline_is_one_subgraph() {
     let partitioned = partition(quote! {
@@ -69,22 +88,8 @@ fn duplication_stops_at_the_budget_in_nested_fork_joins() {
     // Every fork-join level doubles the code below it. The budget is spent from the top: the
     // first level small enough to duplicate is the sixth; the seventh's union is then called
     // from four places, too many to duplicate within what is left, and so is the eighth's.
-    let mut program = quote!(l0 = source_iter(0..10) -> tee(););
     let levels = 8;
-    for level in 0..levels {
-        let (this, next) = (
-            quote::format_ident!("l{}", level),
-            quote::format_ident!("l{}", level + 1),
-        );
-        program.extend(quote! {
-            #this -> filter(|x| x % 2 == 0) -> #next;
-            #this -> filter(|x| x % 2 == 1) -> #next;
-            #next = union() -> tee();
-        });
-    }
-    let last = quote::format_ident!("l{}", levels);
-    program.extend(quote!(#last -> for_each(|x| println!("{x}"));));
-    let partitioned = partition(program);
+    let partitioned = partition(nested_fork_joins(levels));
     assert_eq!(partitioned.subgraphs.len(), 1);
     let graph = &partitioned.checked.graph;
     let fusion = &partitioned.subgraphs[0].fusion;
@@ -107,21 +112,7 @@ fn duplication_stops_at_the_budget_in_nested_fork_joins() {
 fn very_deep_fork_joins_compile_without_overflowing_the_size_estimate() {
     // The inlined size doubles at every level: 80 levels is past 2^64.
     let levels = 80;
-    let mut program = quote!(l0 = source_iter(0..10) -> tee(););
-    for level in 0..levels {
-        let (this, next) = (
-            quote::format_ident!("l{}", level),
-            quote::format_ident!("l{}", level + 1),
-        );
-        program.extend(quote! {
-            #this -> filter(|x| x % 2 == 0) -> #next;
-            #this -> filter(|x| x % 2 == 1) -> #next;
-            #next = union() -> tee();
-        });
-    }
-    let last = quote::format_ident!("l{}", levels);
-    program.extend(quote!(#last -> for_each(|x| println!("{x}"));));
-    let partitioned = partition(program);
+    let partitioned = partition(nested_fork_joins(levels));
     assert_eq!(partitioned.subgraphs.len(), 1);
     let junctions = partitioned.subgraphs[0].fusion.junctions.len();
     assert!(junctions >= levels - 3, "{junctions} junctions");
